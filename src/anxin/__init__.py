@@ -1,0 +1,3 @@
+"""Anxin: a contact-center data platform that keeps customer data safe while agents serve customers."""
+
+__version__ = "0.1.0"

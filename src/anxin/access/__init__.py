@@ -1,0 +1,1 @@
+"""Who may do what: permissions per role, deny by default; the authorize() decision."""

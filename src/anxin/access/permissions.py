@@ -1,0 +1,67 @@
+"""Permissions as `scope:resource:action` and the one table that grants them to roles.
+
+Deny by default: a role has exactly the permissions listed here. Conditions that depend on the
+object (an agent reads only conversations assigned to them) live in the owning service's rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from anxin.kernel.principal import Role
+
+
+class Permission(enum.StrEnum):
+    CONVERSATION_CREATE = "contact:conversation:create"
+    CONVERSATION_ASSIGN = "contact:conversation:assign"
+    CONVERSATION_READ_ASSIGNED = "contact:conversation:read_assigned"
+    CONVERSATION_WRAP_UP = "contact:conversation:wrap_up"
+    CONVERSATION_CLOSE = "contact:conversation:close"
+    MESSAGE_APPEND = "contact:message:append"
+    CUSTOMER_LOOKUP = "contact:customer:lookup"
+    CUSTOMER_READ_ASSIGNED = "contact:customer:read_assigned"
+    CUSTOMER_IMPORT = "contact:customer:import"
+    TICKET_CREATE = "contact:ticket:create"
+    TICKET_READ_ASSIGNED = "contact:ticket:read_assigned"
+    USER_MANAGE = "identity:user:manage"
+    GATEWAY_MANAGE = "identity:gateway:manage"
+    AUDIT_READ = "audit:event:read"
+
+
+_AGENT = frozenset(
+    {
+        Permission.CONVERSATION_READ_ASSIGNED,
+        Permission.CONVERSATION_WRAP_UP,
+        Permission.CONVERSATION_CLOSE,
+        Permission.MESSAGE_APPEND,
+        Permission.CUSTOMER_LOOKUP,
+        Permission.CUSTOMER_READ_ASSIGNED,
+        Permission.TICKET_CREATE,
+        Permission.TICKET_READ_ASSIGNED,
+    }
+)
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.AGENT: _AGENT,
+    # Interns serve customers like agents; export, download and reveal (later issues) are withheld.
+    Role.INTERN: _AGENT,
+    Role.SUPERVISOR: frozenset(),
+    Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.GATEWAY_MANAGE}),
+    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
+    Role.SECURITY_OFFICER: frozenset(),
+    Role.PRIVACY_OFFICER: frozenset(),
+    Role.GATEWAY: frozenset(
+        {
+            Permission.CONVERSATION_CREATE,
+            Permission.CONVERSATION_ASSIGN,
+            Permission.CONVERSATION_WRAP_UP,
+            Permission.CONVERSATION_CLOSE,
+            Permission.MESSAGE_APPEND,
+            Permission.CUSTOMER_LOOKUP,
+        }
+    ),
+    Role.OPERATOR: frozenset(),
+    # Trusted platform jobs (demo seeding, benchmarks, imports) inside one tenant.
+    Role.SYSTEM: frozenset(Permission) - {Permission.AUDIT_READ},
+}

@@ -1,0 +1,1 @@
+"""The audit log: every access to customer data, recorded in the same transaction."""

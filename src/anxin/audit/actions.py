@@ -1,0 +1,36 @@
+"""Audit actions as a closed vocabulary `package:subject:action` (STYLE.md habit 5)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AuditAction(enum.StrEnum):
+    TENANT_CREATE = "tenancy:tenant:create"
+    USER_CREATE = "identity:user:create"
+    USER_DISABLE = "identity:user:disable"
+    USER_LIST = "identity:user:list"
+    GATEWAY_CREATE = "identity:gateway:create"
+    LOGIN = "identity:session:login"
+    LOGOUT = "identity:session:logout"
+    CUSTOMER_CREATE = "contact:customer:create"
+    CUSTOMER_READ = "contact:customer:read"
+    CUSTOMER_LOOKUP = "contact:customer:lookup"
+    CUSTOMER_HISTORY = "contact:customer:history"
+    CONVERSATION_CREATE = "contact:conversation:create"
+    CONVERSATION_READ = "contact:conversation:read"
+    CONVERSATION_LIST = "contact:conversation:list"
+    CONVERSATION_ASSIGN = "contact:conversation:assign"
+    CONVERSATION_WRAP_UP = "contact:conversation:wrap_up"
+    CONVERSATION_CLOSE = "contact:conversation:close"
+    MESSAGE_APPEND = "contact:message:append"
+    MESSAGE_READ = "contact:message:read"
+    TICKET_CREATE = "contact:ticket:create"
+    TICKET_READ = "contact:ticket:read"
+    TICKET_UPDATE = "contact:ticket:update"
+
+
+class Outcome(enum.StrEnum):
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILED = "failed"

@@ -1,0 +1,124 @@
+"""Settings: environment variables ANXIN_*, then an optional TOML file, validated at start-up.
+
+Nothing is read at import time; `load_settings()` is called by the CLI and the app factory.
+Unsafe values are refused rather than warned about (STYLE.md habit 7).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_HOME = Path("./var")
+
+
+class Settings(BaseSettings):
+    """Every knob Anxin has. Paths default to files inside `home`."""
+
+    model_config = SettingsConfigDict(env_prefix="ANXIN_", extra="forbid", frozen=True)
+
+    home: Path = Field(DEFAULT_HOME, description="Data directory: database, keys, certificates.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL. Unset: SQLite (WAL) at <home>/anxin.db. "
+        "postgresql+psycopg://user@host/db for PostgreSQL.",
+    )
+    key_file: Path | None = Field(
+        None, description="Local key-file provider path (mode 0600). Unset: <home>/keys/anxin.keys."
+    )
+    host: str = Field("127.0.0.1", description="Address `anxin serve` listens on.")
+    port: int = Field(8443, ge=1, le=65535, description="HTTPS port.")
+    tls_cert: Path | None = Field(None, description="Server certificate (PEM). Unset: local CA.")
+    tls_key: Path | None = Field(None, description="Server private key (PEM).")
+    tls_ca_cert: Path | None = Field(
+        None, description="CA certificate clients should trust. Unset: <home>/tls/ca.crt."
+    )
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60, description="Idle session expiry.")
+    session_absolute_hours: int = Field(12, ge=1, le=24 * 7, description="Absolute session expiry.")
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted."
+    )
+    max_batch_messages: int = Field(500, ge=1, le=10_000, description="Messages per append call.")
+    max_message_chars: int = Field(
+        20_000, ge=1, le=1_000_000, description="Longest message or transcript segment text."
+    )
+    log_level: str = Field("INFO", description="Python logging level name.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value.upper()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Explicit arguments win, then the environment, then the TOML file (if any).
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_path = os.environ.get("ANXIN_CONFIG")
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(toml_path)))
+        return tuple(sources)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'anxin.db').resolve()}"
+
+    @property
+    def effective_key_file(self) -> Path:
+        return self.key_file or self.home / "keys" / "anxin.keys"
+
+    @property
+    def tls_dir(self) -> Path:
+        return self.home / "tls"
+
+    @property
+    def effective_ca_cert(self) -> Path:
+        return self.tls_ca_cert or self.tls_dir / "ca.crt"
+
+    @property
+    def uses_local_ca(self) -> bool:
+        return self.tls_cert is None
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.home / "demo-credentials.json"
+
+
+class ConfigError(Exception):
+    """Settings could not be loaded; the message names the setting, never a secret value."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings once, at start-up. A missing ANXIN_CONFIG file is an error, not a default."""
+    toml_path = os.environ.get("ANXIN_CONFIG")
+    if toml_path and not Path(toml_path).is_file():
+        raise ConfigError(f"ANXIN_CONFIG points at {toml_path}, which is not a readable file")
+    try:
+        return Settings(**overrides)
+    except ValueError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return "invalid settings"
+    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors()]
+    return "invalid settings: " + "; ".join(parts)

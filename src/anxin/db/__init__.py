@@ -1,0 +1,1 @@
+"""Storage: engine and units of work, the declarative base, tenant scoping, migrations."""

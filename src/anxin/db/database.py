@@ -1,0 +1,95 @@
+"""Engines and units of work.
+
+The edge (an HTTP request, a CLI command, a job) owns the transaction: it opens one unit of work,
+services add and flush inside it, and the edge commits once, so an action and its audit event
+commit or vanish together (STYLE.md habit 1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+import anxin.db.scoping  # noqa: F401  (registers the tenant filter on every Session)
+from anxin.db.scoping import TENANT_KEY
+
+TENANT_ROLE = "anxin_tenant"
+
+
+def create_db_engine(url: str, *, pool_size: int = 8) -> Engine:
+    """An engine tuned for the backend: WAL and IMMEDIATE transactions on SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _tune_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError("database_url must be a sqlite:// or postgresql+psycopg:// URL")
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so SAVEPOINT works and BEGIN is ours to choose.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Every unit of work writes (at least its audit event). A deferred BEGIN that later
+        # upgrades to a write lock can fail with SQLITE_BUSY without waiting; IMMEDIATE waits.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """Opens units of work on an engine, or (in tests) inside an outer connection's transaction."""
+
+    def __init__(self, bind: Engine | Connection) -> None:
+        self.bind = bind
+        join = "create_savepoint" if isinstance(bind, Connection) else "conservative_savepoint"
+        self._sessions = sessionmaker(bind=bind, expire_on_commit=False, join_transaction_mode=join)
+
+    @property
+    def dialect(self) -> str:
+        return self.bind.dialect.name
+
+    @contextlib.contextmanager
+    def unit_of_work(self, *, tenant_id: str | None) -> Iterator[Session]:
+        """One transaction, scoped to a tenant (or to the platform when tenant_id is None).
+
+        Commits when the block ends normally and rolls back on any exception.
+        """
+        with self._sessions() as session:
+            session.info[TENANT_KEY] = tenant_id
+            self._enter_scope(session, tenant_id)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def _enter_scope(self, session: Session, tenant_id: str | None) -> None:
+        if self.dialect != "postgresql":
+            return
+        if tenant_id is None:
+            session.execute(text("RESET ROLE"))
+            session.execute(select(func.set_config("anxin.tenant_id", "", True)))
+            return
+        session.execute(text(f"SET LOCAL ROLE {TENANT_ROLE}"))
+        session.execute(select(func.set_config("anxin.tenant_id", tenant_id, True)))
+
+    def dispose(self) -> None:
+        if isinstance(self.bind, Engine):
+            self.bind.dispose()

@@ -1,0 +1,23 @@
+"""Run Alembic migrations programmatically; the same revisions serve SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(bind: Engine | Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["bind"] = bind
+    return config
+
+
+def upgrade(bind: Engine | Connection, *, revision: str = "head") -> None:
+    """Bring the schema to `revision`; safe to call on an up-to-date database."""
+    command.upgrade(alembic_config(bind), revision)

@@ -1,0 +1,1 @@
+"""Identity: staff users, passwords, sessions and gateway service accounts."""

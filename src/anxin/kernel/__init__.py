@@ -1,0 +1,1 @@
+"""What every package needs and nothing domain-specific: clock, ids, errors, principal."""

@@ -1,0 +1,40 @@
+"""The error base class. Domain packages raise subclasses; app.py translates them once.
+
+Each error carries a stable machine-readable `code` (clients branch on it) and an HTTP status
+hint. Messages must never contain secrets or personal data: they are shown to callers and logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class AnxinError(Exception):
+    """Base for every expected failure. Unknown exceptions become a bare 500."""
+
+    code: ClassVar[str] = "anxin.error"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Request failed"
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+
+
+class NotFound(AnxinError):
+    code = "not_found"
+    status = 404
+    title = "Not found"
+
+
+class InvalidInput(AnxinError):
+    code = "invalid_input"
+    status = 422
+    title = "Invalid input"
+
+
+class Conflict(AnxinError):
+    code = "conflict"
+    status = 409
+    title = "Conflict"

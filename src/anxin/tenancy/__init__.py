@@ -1,0 +1,1 @@
+"""Tenants: the isolation boundary. Created by the platform operator, who never reads their data."""

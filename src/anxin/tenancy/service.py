@@ -1,0 +1,61 @@
+"""Tenant use cases. Only the platform operator creates tenants; creation makes the tenant's keys."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from anxin.audit import service as audit_service
+from anxin.audit.actions import AuditAction
+from anxin.crypto.keyring import Keyring
+from anxin.kernel.clock import Clock
+from anxin.kernel.errors import AnxinError
+from anxin.kernel.ids import new_id
+from anxin.kernel.principal import Principal, Role
+from anxin.tenancy.errors import InvalidTenant, TenantExists, TenantNotFound
+from anxin.tenancy.models import Tenant
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+REGIONS = frozenset({"cn-north", "cn-east", "cn-south", "eu-central", "eu-west", "us-east", "us-west", "ap-southeast"})
+
+
+class OperatorOnly(AnxinError):
+    code = "access.denied"
+    status = 403
+    title = "Only the platform operator manages tenants"
+
+
+def add_tenant(
+    session: Session, *, principal: Principal, keyring: Keyring, clock: Clock, name: str, region: str
+) -> Tenant:
+    if principal.role is not Role.OPERATOR:
+        raise OperatorOnly()
+    if not NAME_PATTERN.match(name):
+        raise InvalidTenant("tenant names are 2-63 characters of a-z, 0-9 and '-'")
+    if region not in REGIONS:
+        raise InvalidTenant(f"unknown region; choose one of {', '.join(sorted(REGIONS))}")
+    if session.scalars(select(Tenant).where(Tenant.name == name)).first() is not None:
+        raise TenantExists(f"tenant {name!r} already exists")
+    now = clock.now()
+    tenant = Tenant(id=new_id(), name=name, region=region, created_at=now)
+    session.add(tenant)
+    session.flush()
+    keyring.create_tenant_keys(session, tenant_id=tenant.id, now=now)
+    audit_service.append(
+        session, principal=principal, action=AuditAction.TENANT_CREATE, object_type="tenant",
+        object_id=tenant.id, now=now, detail={"region": region},
+    )
+    return tenant
+
+
+def list_tenants(session: Session) -> list[Tenant]:
+    return list(session.scalars(select(Tenant).order_by(Tenant.name)))
+
+
+def get_by_name(session: Session, *, name: str) -> Tenant:
+    tenant = session.scalars(select(Tenant).where(Tenant.name == name)).first()
+    if tenant is None or tenant.disabled_at is not None:
+        raise TenantNotFound(f"no active tenant named {name!r}")
+    return tenant

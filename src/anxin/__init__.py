@@ -1,3 +1,3 @@
-"""Anxin: a contact-center data platform that keeps customer data safe while agents serve customers."""
+"""Anxin: a contact-center data platform that keeps customer data safe while agents serve."""
 
 __version__ = "0.1.0"

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     tls_cert: Path | None = Field(None, description="Server certificate (PEM). Unset: local CA.")
     tls_key: Path | None = Field(None, description="Server private key (PEM).")
     tls_ca_cert: Path | None = Field(
-        None, description="CA certificate clients should trust. Unset: <home>/tls/ca.crt."
+        None, description="CA certificate clients should trust. Unset: <home>/tls/ca.pem."
     )
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60, description="Idle session expiry.")
     session_absolute_hours: int = Field(12, ge=1, le=24 * 7, description="Absolute session expiry.")
@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(
         20_000, ge=1, le=1_000_000, description="Longest message or transcript segment text."
     )
+    argon2_time_cost: int = Field(3, ge=1, le=20, description="argon2id passes per hash.")
+    argon2_memory_kib: int = Field(
+        65_536, ge=8, le=4 * 1_048_576, description="argon2id memory per hash, in KiB."
+    )
+    argon2_parallelism: int = Field(4, ge=1, le=16, description="argon2id lanes.")
     log_level: str = Field("INFO", description="Python logging level name.")
 
     @field_validator("log_level")
@@ -90,7 +95,7 @@ class Settings(BaseSettings):
 
     @property
     def effective_ca_cert(self) -> Path:
-        return self.tls_ca_cert or self.tls_dir / "ca.crt"
+        return self.tls_ca_cert or self.tls_dir / "ca.pem"
 
     @property
     def uses_local_ca(self) -> bool:

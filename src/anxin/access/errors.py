@@ -10,8 +10,14 @@ class AccessDenied(AnxinError):
     status = 403
     title = "You are not allowed to do this"
 
-    def __init__(self, detail: str | None = None, *, permission: str, object_type: str,
-                 object_id: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        permission: str,
+        object_type: str,
+        object_id: str | None = None,
+    ) -> None:
         super().__init__(detail)
         self.permission = permission
         self.object_type = object_type

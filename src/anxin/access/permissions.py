@@ -58,7 +58,6 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             Permission.CONVERSATION_WRAP_UP,
             Permission.CONVERSATION_CLOSE,
             Permission.MESSAGE_APPEND,
-            Permission.CUSTOMER_LOOKUP,
         }
     ),
     Role.OPERATOR: frozenset(),

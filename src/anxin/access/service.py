@@ -29,4 +29,6 @@ def authorize(
     if tenant_id is not None and tenant_id != principal.tenant_id:
         allowed = False
     if not allowed:
-        raise AccessDenied(permission=permission.value, object_type=object_type, object_id=object_id)
+        raise AccessDenied(
+            permission=permission.value, object_type=object_type, object_id=object_id
+        )

@@ -28,6 +28,7 @@ class AuditAction(enum.StrEnum):
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ = "contact:ticket:read"
     TICKET_UPDATE = "contact:ticket:update"
+    ACCESS_DENIED = "access:decision:deny"
 
 
 class Outcome(enum.StrEnum):

@@ -1,1 +1,1 @@
-"""Encryption at rest and in transit: AEAD sealing, envelope keys, blind indexes, key providers, certificates."""
+"""Encryption at rest and in transit: sealing, envelope keys, blind indexes, providers, TLS."""

@@ -1,6 +1,6 @@
 """AES-256-GCM sealing of one field value, bound to where it lives.
 
-Blob layout (all big-endian): format byte 0x01 | key version (4 bytes) | nonce (12) | ciphertext+tag.
+Blob layout (big-endian): format byte 0x01 | key version (4 bytes) | nonce (12) | ciphertext+tag.
 The associated data names the tenant, table, column and row id together with the key version,
 so a ciphertext copied into another row, column or tenant fails authentication instead of
 decrypting to someone else's data (DESIGN.md invariant 2).

@@ -8,7 +8,6 @@ key is missing, so a tenant added by the CLI is usable by a running server witho
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import os
 import stat
@@ -20,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from anxin.crypto.errors import DecryptionFailed, KeyFileError, UnknownKey
+from anxin.kernel.files import write_private
 
 FORMAT = "anxin-keyfile/v1"
 _NONCE = 12
@@ -42,7 +42,7 @@ class LocalKeyFileProvider:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if path.exists():
             raise KeyFileError(f"key file {path} already exists; refusing to overwrite keys")
-        _write_private(path, _document({}))
+        write_private(path, _document({}))
         return cls(path)
 
     def create_kek(self, *, tenant_id: str) -> int:
@@ -51,7 +51,7 @@ class LocalKeyFileProvider:
             versions = self._raw.setdefault(tenant_id, {})
             version = max((int(v) for v in versions), default=0) + 1
             versions[str(version)] = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
-            _write_private(self.path, _document(self._raw))
+            write_private(self.path, _document(self._raw))
             self._cache(tenant_id)
             return version
 
@@ -119,17 +119,3 @@ def _read_private(path: Path) -> dict[str, dict[str, str]]:
     if not isinstance(tenants, dict):
         raise KeyFileError(f"key file {path} has no tenants section")
     return tenants
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    """Write via a 0600 temporary file and rename, so a crash never leaves a torn key file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, content)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)

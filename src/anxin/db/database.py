@@ -71,8 +71,7 @@ class Database:
         Commits when the block ends normally and rolls back on any exception.
         """
         with self._sessions() as session:
-            session.info[TENANT_KEY] = tenant_id
-            self._enter_scope(session, tenant_id)
+            self.scope(session, tenant_id=tenant_id)
             try:
                 yield session
                 session.commit()
@@ -80,7 +79,13 @@ class Database:
                 session.rollback()
                 raise
 
-    def _enter_scope(self, session: Session, tenant_id: str | None) -> None:
+    def scope(self, session: Session, *, tenant_id: str | None) -> None:
+        """Narrow an open unit of work to one tenant (or widen it to the platform).
+
+        Used after a request authenticates inside its own transaction: the token lookup needs
+        platform scope, the work that follows must see one tenant only.
+        """
+        session.info[TENANT_KEY] = tenant_id
         if self.dialect != "postgresql":
             return
         if tenant_id is None:
@@ -89,6 +94,11 @@ class Database:
             return
         session.execute(text(f"SET LOCAL ROLE {TENANT_ROLE}"))
         session.execute(select(func.set_config("anxin.tenant_id", tenant_id, True)))
+
+    def ping(self) -> None:
+        """Raise if the database does not answer; used by the readiness probe."""
+        with self._sessions() as session:
+            session.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         if isinstance(self.bind, Engine):

@@ -11,6 +11,12 @@ class AuthenticationFailed(AnxinError):
     status = 401
     title = "Authentication failed"
 
+    def __init__(self, *, tenant_id: str | None = None, username: str | None = None) -> None:
+        super().__init__()
+        # Kept for the failure's audit event only; never put into the response.
+        self.tenant_id = tenant_id
+        self.username = username
+
 
 class SessionInvalid(AnxinError):
     code = "identity.session_invalid"

@@ -15,19 +15,37 @@ from argon2.exceptions import InvalidHashError, VerificationError
 SESSION_PREFIX = "axs_"
 GATEWAY_PREFIX = "axg_"
 
-# RFC 9106 second recommended option (64 MiB, 3 passes): affordable on a 2-core machine.
-_hasher = PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=4)
-# Verified against when the user does not exist, so response time does not reveal that.
-_DUMMY_HASH = _hasher.hash("anxin-dummy-password-for-timing")
+
+class _Passwords:
+    """The process-wide argon2id parameters, set once at start-up from settings."""
+
+    def __init__(self) -> None:
+        self.configure(time_cost=3, memory_kib=65_536, parallelism=4)
+
+    def configure(self, *, time_cost: int, memory_kib: int, parallelism: int) -> None:
+        self.hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism
+        )
+        # Verified against when the user does not exist, so timing does not reveal that.
+        self.dummy_hash = self.hasher.hash("anxin-dummy-password-for-timing")
+
+
+# Default: RFC 9106's second recommended option (64 MiB, 3 passes), affordable on 2 cores.
+_passwords = _Passwords()
+
+
+def configure_password_hashing(*, time_cost: int, memory_kib: int, parallelism: int) -> None:
+    _passwords.configure(time_cost=time_cost, memory_kib=memory_kib, parallelism=parallelism)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _passwords.hasher.hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
+    hasher = _passwords.hasher
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return hasher.verify(stored_hash or _passwords.dummy_hash, password) and bool(stored_hash)
     except (VerificationError, InvalidHashError):
         return False
 

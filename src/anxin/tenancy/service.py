@@ -1,4 +1,4 @@
-"""Tenant use cases. Only the platform operator creates tenants; creation makes the tenant's keys."""
+"""Tenant use cases. Only the platform operator creates tenants; creating one makes its keys."""
 
 from __future__ import annotations
 
@@ -18,7 +18,18 @@ from anxin.tenancy.errors import InvalidTenant, TenantExists, TenantNotFound
 from anxin.tenancy.models import Tenant
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-REGIONS = frozenset({"cn-north", "cn-east", "cn-south", "eu-central", "eu-west", "us-east", "us-west", "ap-southeast"})
+REGIONS = frozenset(
+    {
+        "cn-north",
+        "cn-east",
+        "cn-south",
+        "eu-central",
+        "eu-west",
+        "us-east",
+        "us-west",
+        "ap-southeast",
+    }
+)
 
 
 class OperatorOnly(AnxinError):
@@ -28,7 +39,13 @@ class OperatorOnly(AnxinError):
 
 
 def add_tenant(
-    session: Session, *, principal: Principal, keyring: Keyring, clock: Clock, name: str, region: str
+    session: Session,
+    *,
+    principal: Principal,
+    keyring: Keyring,
+    clock: Clock,
+    name: str,
+    region: str,
 ) -> Tenant:
     if principal.role is not Role.OPERATOR:
         raise OperatorOnly()
@@ -44,8 +61,13 @@ def add_tenant(
     session.flush()
     keyring.create_tenant_keys(session, tenant_id=tenant.id, now=now)
     audit_service.append(
-        session, principal=principal, action=AuditAction.TENANT_CREATE, object_type="tenant",
-        object_id=tenant.id, now=now, detail={"region": region},
+        session,
+        principal=principal,
+        action=AuditAction.TENANT_CREATE,
+        object_type="tenant",
+        object_id=tenant.id,
+        now=now,
+        detail={"region": region},
     )
     return tenant
 

@@ -11,7 +11,11 @@ from sqlalchemy import Connection, Engine
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=context.config.attributes.get("metadata"), render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=context.config.attributes.get("metadata"),
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,0 +1,264 @@
+"""The ASGI application factory: routers, middleware and the one error handler.
+
+Every error leaves as RFC 9457 problem+json with a stable `code`. Refusals (access denied, failed
+login) are audited here, in a transaction of their own, because the request's transaction has
+rolled back by the time the error arrives.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from anxin.access.errors import AccessDenied
+from anxin.audit import service as audit_service
+from anxin.audit.actions import AuditAction, Outcome
+from anxin.contact.api import router as contact_router
+from anxin.identity.api import router as identity_router
+from anxin.identity.deps import Runtime, client_addr
+from anxin.identity.errors import AuthenticationFailed, SessionInvalid
+from anxin.kernel.errors import AnxinError
+from anxin.kernel.principal import ActorType, Principal, Role
+
+log = logging.getLogger("anxin.http")
+
+PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/v1"
+_SECURITY_HEADERS = [
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"cache-control", b"no-store"),
+]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyTooLarge(AnxinError):
+    code = "request.too_large"
+    status = 413
+    title = "The request body is larger than allowed"
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(
+        title="Anxin",
+        version="0.1.0",
+        description="Contact-center data platform: encrypted, masked, least-privilege, audited.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    app.include_router(identity_router)
+    app.include_router(contact_router)
+    _add_health(app, runtime)
+    _add_error_handlers(app, runtime)
+    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _add_health(app: FastAPI, runtime: Runtime) -> None:
+    @app.get(f"{API_PREFIX}/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        """Liveness: the process answers. No authentication."""
+        return {"status": "ok"}
+
+    @app.get(f"{API_PREFIX}/ready", tags=["ops"])
+    def ready() -> JSONResponse:
+        """Readiness: the database answers. No authentication, no detail beyond pass/fail."""
+        try:
+            runtime.db.ping()
+        except Exception:
+            log.exception("readiness check failed")
+            return _problem(503, "service.unavailable", "Not ready", "the database is unreachable")
+        return JSONResponse({"status": "ready"})
+
+
+def _add_error_handlers(app: FastAPI, runtime: Runtime) -> None:
+    @app.exception_handler(AnxinError)
+    def anxin_error(request: Request, exc: AnxinError) -> JSONResponse:
+        _audit_refusal(runtime, request, exc)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status >= 500:
+            log.error("request failed: %s %s", exc.code, request.url.path)
+        return _problem(exc.status, exc.code, exc.title, exc.detail, request, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _problem(
+                400,
+                "request.malformed_json",
+                "Malformed JSON",
+                "the request body is not valid JSON",
+                request,
+            )
+        # Echo where and why, never the submitted values: they may be personal data.
+        described = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
+            for e in errors
+        ]
+        return _problem(
+            422,
+            "request.invalid",
+            "Invalid request",
+            "the request does not match the schema",
+            request,
+            errors=described,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "request.not_found", 405: "request.method_not_allowed"}
+        code = codes.get(exc.status_code, f"request.http_{exc.status_code}")
+        return _problem(exc.status_code, code, str(exc.detail), None, request)
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return _problem(
+            500,
+            "internal_error",
+            "Internal error",
+            "the server failed; the incident is logged",
+            request,
+        )
+
+
+def _problem(
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None,
+    request: Request | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:anxin:problem:{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    if request is not None:
+        body["instance"] = request.url.path
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
+    """Record denied access and failed logins; they are what an investigator looks for first."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if isinstance(exc, AccessDenied) and principal is not None:
+        action = AuditAction.ACCESS_DENIED
+        object_type, object_id = exc.object_type, exc.object_id
+        detail: dict[str, Any] = {"permission": exc.permission, "path": request.url.path}
+        outcome = Outcome.DENIED
+    elif isinstance(exc, AuthenticationFailed):
+        principal = Principal(
+            tenant_id=exc.tenant_id,
+            actor_type=ActorType.USER,
+            actor_id=exc.username or "?",
+            role=Role.AGENT,
+            name=exc.username or "?",
+            client_addr=client_addr(request),
+        )
+        action, object_type, object_id = AuditAction.LOGIN, "session", None
+        detail, outcome = {"reason": "authentication_failed"}, Outcome.FAILED
+    elif isinstance(exc, SessionInvalid) and principal is None:
+        return  # no identity to attribute; rate-limiting and alerts come with issue 6
+    else:
+        return
+    try:
+        with runtime.db.unit_of_work(tenant_id=principal.tenant_id) as session:
+            audit_service.append(
+                session,
+                principal=principal,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                now=runtime.clock.now(),
+                outcome=outcome,
+                detail=detail,
+            )
+    except Exception:
+        log.exception("could not audit a refused request")
+
+
+class SecurityHeaders:
+    """HSTS and friends on every response, errors included. Pure ASGI: no per-request task."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *_SECURITY_HEADERS]
+                # Path only: query strings may carry personal data (e.g. a looked-up number).
+                log.info(
+                    "%s %s %s %.1fms",
+                    scope["method"],
+                    scope["path"],
+                    message["status"],
+                    (time.perf_counter() - started) * 1000,
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuse bodies over the limit, by Content-Length at once or while a chunked body streams."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            response = _problem(
+                413, BodyTooLarge.code, BodyTooLarge.title, f"the limit is {self.max_bytes} bytes"
+            )
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge(f"the limit is {self.max_bytes} bytes")
+            return message
+
+        await self.app(scope, counting_receive, send)

@@ -1,0 +1,84 @@
+"""Building a runtime from settings, and preparing a data directory (`anxin init`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from anxin.config import Settings
+from anxin.crypto.certificates import TlsFiles, ensure_local_tls
+from anxin.crypto.keyfile import LocalKeyFileProvider
+from anxin.crypto.keyring import Keyring
+from anxin.db.database import Database, create_db_engine
+from anxin.db.migrate import upgrade
+from anxin.identity.deps import Runtime
+from anxin.identity.secrets import configure_password_hashing
+from anxin.kernel.clock import Clock, SystemClock
+
+
+class NotInitialized(Exception):
+    """The data directory is missing its key file; the message says what to run."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InitReport:
+    home: Path
+    database_url: str
+    key_file: Path
+    key_file_created: bool
+    tls: TlsFiles | None
+
+
+def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
+    """Create what is missing (directory, key file, schema, certificates); keep what exists.
+
+    Running it twice is safe: keys are never overwritten and migrations only move forward.
+    """
+    clock = clock or SystemClock()
+    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(settings.home, 0o700)
+    key_file = settings.effective_key_file
+    created = not key_file.exists()
+    if created:
+        LocalKeyFileProvider.create(key_file)
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    tls = None
+    if settings.uses_local_ca:
+        tls = ensure_local_tls(settings.tls_dir, now=clock.now())
+    return InitReport(
+        home=settings.home,
+        database_url=_redacted(settings.effective_database_url),
+        key_file=key_file,
+        key_file_created=created,
+        tls=tls,
+    )
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    key_file = settings.effective_key_file
+    if not key_file.exists():
+        raise NotInitialized(f"no key file at {key_file}; run `anxin init` first")
+    configure_password_hashing(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+    engine = create_db_engine(settings.effective_database_url)
+    return Runtime(
+        settings=settings,
+        db=Database(engine),
+        keyring=Keyring(LocalKeyFileProvider(key_file)),
+        clock=clock or SystemClock(),
+    )
+
+
+def _redacted(url: str) -> str:
+    """A database URL safe to print: the password, if any, replaced."""
+    return make_url(url).render_as_string(hide_password=True)

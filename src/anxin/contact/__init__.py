@@ -1,0 +1,1 @@
+"""Customers, conversations, messages, tickets and the repeat-caller lookup."""

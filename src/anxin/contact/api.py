@@ -1,0 +1,194 @@
+"""Contact routes: gateway ingestion and agent reads. Thin: parse, call the service, return."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, status
+
+from anxin.contact.errors import IdempotencyKeyRequired
+from anxin.contact.schemas import (
+    AppendResult,
+    AssignRequest,
+    CloseRequest,
+    ConversationCreate,
+    ConversationOut,
+    CustomerHistory,
+    CustomerOut,
+    LookupRequest,
+    MessageBatch,
+    MessageIn,
+    MessagePage,
+    TicketCreate,
+    TicketOut,
+)
+from anxin.contact.service import HISTORY_LIMIT, PAGE_LIMIT, ContactService, Limits
+from anxin.identity.deps import Context, Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["contact"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Required. A retry with the same key and body returns the first result; "
+        "the same key with a different body is refused.",
+    ),
+]
+
+
+def _service(runtime: Runtime) -> ContactService:
+    settings = runtime.settings
+    limits = Limits(
+        max_batch_messages=settings.max_batch_messages,
+        max_message_chars=settings.max_message_chars,
+    )
+    return ContactService(keyring=runtime.keyring, clock=runtime.clock, limits=limits)
+
+
+@router.post("/conversations", response_model=ConversationOut, status_code=status.HTTP_201_CREATED)
+def create_conversation(body: ConversationCreate, ctx: Context) -> ConversationOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).create_conversation(session, principal=principal, request=body)
+
+
+@router.get("/conversations", response_model=list[ConversationOut])
+def my_conversations(ctx: Context) -> list[ConversationOut]:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).list_mine(session, principal=principal)
+
+
+@router.post("/conversations/{conversation_id}/messages", response_model=AppendResult)
+def append_messages(
+    conversation_id: str,
+    body: MessageIn | MessageBatch,
+    ctx: Context,
+    idempotency_key: IdempotencyKey = None,
+) -> AppendResult:
+    if idempotency_key is None:
+        raise IdempotencyKeyRequired()
+    messages = body.messages if isinstance(body, MessageBatch) else [body]
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).append_messages(
+            session,
+            principal=principal,
+            conversation_id=conversation_id,
+            messages=messages,
+            idempotency_key=idempotency_key,
+        )
+
+
+@router.post("/conversations/{conversation_id}/assign", response_model=ConversationOut)
+def assign(conversation_id: str, body: AssignRequest, ctx: Context) -> ConversationOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).assign(
+            session, principal=principal, conversation_id=conversation_id, agent=body.agent
+        )
+
+
+@router.post("/conversations/{conversation_id}/wrap-up", response_model=ConversationOut)
+def wrap_up(conversation_id: str, ctx: Context) -> ConversationOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).wrap_up(
+            session, principal=principal, conversation_id=conversation_id
+        )
+
+
+@router.post("/conversations/{conversation_id}/close", response_model=ConversationOut)
+def close(conversation_id: str, body: CloseRequest, ctx: Context) -> ConversationOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).close(
+            session, principal=principal, conversation_id=conversation_id, request=body
+        )
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+def get_conversation(conversation_id: str, ctx: Context) -> ConversationOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).get_conversation(
+            session, principal=principal, conversation_id=conversation_id
+        )
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=MessagePage)
+def read_messages(
+    conversation_id: str,
+    ctx: Context,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200,
+) -> MessagePage:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).read_messages(
+            session,
+            principal=principal,
+            conversation_id=conversation_id,
+            after=after,
+            limit=limit,
+        )
+
+
+@router.get("/conversations/{conversation_id}/customer", response_model=CustomerOut)
+def conversation_customer(conversation_id: str, ctx: Context) -> CustomerOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).conversation_customer(
+            session, principal=principal, conversation_id=conversation_id
+        )
+
+
+@router.get("/conversations/{conversation_id}/history", response_model=CustomerHistory)
+def conversation_history(
+    conversation_id: str,
+    ctx: Context,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
+) -> CustomerHistory:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).conversation_history(
+            session, principal=principal, conversation_id=conversation_id, limit=limit
+        )
+
+
+@router.post(
+    "/conversations/{conversation_id}/tickets",
+    response_model=TicketOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def create_ticket(conversation_id: str, body: TicketCreate, ctx: Context) -> TicketOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).create_ticket(
+            session, principal=principal, conversation_id=conversation_id, request=body
+        )
+
+
+@router.get("/conversations/{conversation_id}/tickets", response_model=list[TicketOut])
+def conversation_tickets(conversation_id: str, ctx: Context) -> list[TicketOut]:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).conversation_tickets(
+            session, principal=principal, conversation_id=conversation_id
+        )
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketOut)
+def get_ticket(ticket_id: str, ctx: Context) -> TicketOut:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).get_ticket(session, principal=principal, ticket_id=ticket_id)
+
+
+@router.get("/customers/lookup", response_model=CustomerHistory)
+def lookup(
+    ctx: Context,
+    phone: Annotated[str, Query(min_length=3, max_length=40, description="Any common form.")],
+    limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
+) -> CustomerHistory:
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).lookup_by_phone(
+            session, principal=principal, phone=phone, limit=limit
+        )
+
+
+@router.post("/customers/lookup", response_model=CustomerHistory)
+def lookup_post(body: LookupRequest, ctx: Context) -> CustomerHistory:
+    """The same lookup with the number in the body, for clients that keep URLs free of it."""
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).lookup_by_phone(
+            session, principal=principal, phone=body.phone, limit=body.limit
+        )

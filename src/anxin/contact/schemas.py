@@ -1,0 +1,150 @@
+"""Input and output shapes of the contact API. Inputs forbid unknown fields.
+
+Outputs carry personal values only in masked form (masking/styles.py); message texts go only to
+the conversation's current agent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Channel = Literal["voice", "chat", "email"]
+Direction = Literal["inbound", "outbound"]
+Speaker = Literal["customer", "agent", "system"]
+MessageKind = Literal["message", "segment"]
+Priority = Literal["low", "normal", "high", "urgent"]
+Disposition = Literal["resolved", "callback", "escalated", "transferred", "abandoned", "other"]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+ServiceNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,20}$")]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=100_000)
+
+
+class CustomerDetails(Input):
+    """What a gateway may know about the caller beyond the number (e.g. from a CRM)."""
+
+    name: ShortText | None = None
+    email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    id_number: Annotated[str, StringConstraints(max_length=32)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ConversationCreate(Input):
+    phone: Annotated[str, StringConstraints(min_length=3, max_length=40)] = Field(
+        description="The customer's phone number in any common form; normalized to E.164."
+    )
+    channel: Channel
+    direction: Direction = "inbound"
+    dialed_number: ServiceNumber | None = Field(
+        None, description="The service number called, e.g. 4008001234, 95588, 10109555."
+    )
+    queue: Slug | None = None
+    agent: Slug | None = Field(None, description="Username of the agent to assign at once.")
+    customer: CustomerDetails | None = None
+
+
+class MessageIn(Input):
+    speaker: Speaker
+    text: Annotated[str, StringConstraints(min_length=1)]
+    kind: MessageKind = "message"
+    offset_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3_600_000)] | None = None
+
+
+class MessageBatch(Input):
+    messages: Annotated[list[MessageIn], Field(min_length=1)]
+
+
+class AssignRequest(Input):
+    agent: Slug
+
+
+class CloseRequest(Input):
+    disposition: Disposition
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
+    resolution_summary: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = (
+        None
+    )
+
+
+class TicketCreate(Input):
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+    priority: Priority = "normal"
+
+
+class LookupRequest(Input):
+    phone: Annotated[str, StringConstraints(min_length=3, max_length=40)]
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+class CustomerOut(BaseModel):
+    id: str
+    name: str | None = Field(description="Masked, e.g. 张*.")
+    phones: list[str] = Field(description="Masked, e.g. 138****5678.")
+    email: str | None = Field(description="Masked, e.g. z***@example.com.")
+    id_number: str | None = Field(description="Masked, e.g. 110101********123X.")
+    address: str | None = Field(description="Masked after the district.")
+    created_at: dt.datetime
+
+
+class ConversationOut(BaseModel):
+    id: str
+    customer_id: str
+    channel: str
+    direction: str
+    dialed_number: str | None
+    queue: str | None
+    assigned_agent_id: str | None
+    status: str
+    created_at: dt.datetime
+    active_at: dt.datetime | None
+    wrap_up_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    satisfaction: int | None
+    disposition: str | None
+    resolution_summary: str | None
+    message_count: int
+
+
+class MessageOut(BaseModel):
+    seq: int
+    kind: str
+    speaker: str
+    offset_ms: int | None
+    text: str
+    created_at: dt.datetime
+
+
+class MessagePage(BaseModel):
+    conversation_id: str
+    messages: list[MessageOut]
+    next_after: int | None = Field(description="Pass as `after` to read the next page.")
+
+
+class AppendResult(BaseModel):
+    conversation_id: str
+    appended: int
+    first_seq: int
+    last_seq: int
+    replayed: bool = Field(False, description="True when this answers a retried request.")
+
+
+class CustomerHistory(BaseModel):
+    customer: CustomerOut
+    conversations: list[ConversationOut] = Field(description="Newest first.")
+
+
+class TicketOut(BaseModel):
+    id: str
+    customer_id: str
+    conversation_id: str
+    subject: str
+    status: str
+    priority: str
+    created_at: dt.datetime

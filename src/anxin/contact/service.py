@@ -1,0 +1,999 @@
+"""Contact-center use cases: the only code that writes customers, conversations and messages.
+
+Every use case authorizes first, then works, then appends its audit event in the caller's
+transaction. Personal values are sealed with the customer's data key before they reach a row
+and opened only for the output that needs them, which is masked (see schemas.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from anxin.access.permissions import Permission
+from anxin.access.service import authorize
+from anxin.audit import service as audit_service
+from anxin.audit.actions import AuditAction
+from anxin.contact import rules
+from anxin.contact.errors import (
+    AgentNotFound,
+    BatchTooLarge,
+    ConversationClosed,
+    ConversationNotFound,
+    CustomerNotFound,
+    IdempotencyConflict,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
+    InvalidTransition,
+    MessageTooLong,
+    TicketNotFound,
+)
+from anxin.contact.models import (
+    Conversation,
+    Customer,
+    CustomerIndex,
+    IdempotencyRecord,
+    Message,
+    Ticket,
+)
+from anxin.contact.rules import Status
+from anxin.contact.schemas import (
+    AppendResult,
+    CloseRequest,
+    ConversationCreate,
+    ConversationOut,
+    CustomerDetails,
+    CustomerHistory,
+    CustomerOut,
+    MessageIn,
+    MessageOut,
+    MessagePage,
+    TicketCreate,
+    TicketOut,
+)
+from anxin.crypto.aead import FieldRef
+from anxin.crypto.blind_index import IndexKind, blind_digest
+from anxin.crypto.keyring import DataKey, Keyring
+from anxin.identity.models import User
+from anxin.kernel.clock import Clock
+from anxin.kernel.errors import InvalidInput
+from anxin.kernel.ids import is_id, new_id
+from anxin.kernel.principal import Principal, Role
+from anxin.masking import styles
+from anxin.pii import normalize
+
+CUSTOMER_FIELDS = ("name", "phones", "email", "id_number", "address")
+HISTORY_LIMIT = 100
+PAGE_LIMIT = 500
+_IDEMPOTENCY_KEY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Limits:
+    max_batch_messages: int = 500
+    max_message_chars: int = 20_000
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NewCustomer:
+    """A customer as a trusted import (demo seeding, benchmarks) provides it; raw values."""
+
+    phones: Sequence[str]
+    name: str | None = None
+    email: str | None = None
+    id_number: str | None = None
+    address: str | None = None
+
+
+class ContactService:
+    def __init__(self, *, keyring: Keyring, clock: Clock, limits: Limits | None = None) -> None:
+        self.keyring = keyring
+        self.clock = clock
+        self.limits = limits or Limits()
+
+    # --- ingestion (gateways) -------------------------------------------------------------
+
+    def create_conversation(
+        self, session: Session, *, principal: Principal, request: ConversationCreate
+    ) -> ConversationOut:
+        """Open a conversation for a caller, finding the customer by phone or creating one."""
+        tenant_id = _tenant(principal)
+        authorize(principal, Permission.CONVERSATION_CREATE, object_type="conversation")
+        phone = normalize.normalize_phone(request.phone)
+        agent = self._agent(session, request.agent) if request.agent else None
+        now = self.clock.now()
+        customer = self._find_by_phone(session, tenant_id, phone)
+        if customer is None:
+            customer = self._create_customer(
+                session, principal=principal, phones=[phone], details=request.customer, now=now
+            )
+        conversation = Conversation(
+            id=new_id(),
+            tenant_id=tenant_id,
+            customer_id=customer.id,
+            channel=request.channel,
+            direction=request.direction,
+            dialed_number=request.dialed_number,
+            queue=request.queue,
+            gateway_id=principal.actor_id if principal.role is Role.GATEWAY else None,
+            status=Status.QUEUED.value,
+            created_at=now,
+            message_count=0,
+        )
+        if agent is not None:
+            conversation.assigned_agent_id = agent.id
+            conversation.status = Status.ACTIVE.value
+            conversation.active_at = now
+        session.add(conversation)
+        self._audit(
+            session,
+            principal,
+            AuditAction.CONVERSATION_CREATE,
+            "conversation",
+            conversation.id,
+            now,
+            fields=("customer.phones",),
+            detail={"customer_id": customer.id},
+        )
+        return self._conversation_out(session, conversation, summary=None)
+
+    def append_messages(
+        self,
+        session: Session,
+        *,
+        principal: Principal,
+        conversation_id: str,
+        messages: Sequence[MessageIn],
+        idempotency_key: str,
+    ) -> AppendResult:
+        """Append a batch atomically; a retry with the same key and body gets the first answer."""
+        tenant_id = _tenant(principal)
+        _check_idempotency_key(idempotency_key)
+        self._check_batch(messages)
+        request_hash = _request_hash(conversation_id, messages)
+        replay = self._replay(session, principal, idempotency_key, request_hash)
+        if replay is not None:
+            return replay
+        conversation = self._conversation(session, conversation_id, lock=True)
+        authorize(
+            principal,
+            Permission.MESSAGE_APPEND,
+            object_type="conversation",
+            object_id=conversation.id,
+            condition=_may_feed(principal, conversation),
+        )
+        if Status(conversation.status) not in rules.APPENDABLE:
+            raise ConversationClosed()
+        key = self._customer_key(session, tenant_id, conversation.customer_id)
+        now = self.clock.now()
+        first = conversation.message_count + 1
+        rows = [
+            {
+                "conversation_id": conversation.id,
+                "seq": seq,
+                "tenant_id": tenant_id,
+                "kind": m.kind,
+                "speaker": m.speaker,
+                "offset_ms": m.offset_ms,
+                "created_at": now,
+                "text_ct": key.seal(_message_ref(tenant_id, conversation.id, seq), m.text),
+            }
+            for seq, m in enumerate(messages, start=first)
+        ]
+        session.execute(insert(Message), rows)
+        conversation.message_count = first + len(rows) - 1
+        result = AppendResult(
+            conversation_id=conversation.id,
+            appended=len(rows),
+            first_seq=first,
+            last_seq=conversation.message_count,
+        )
+        self._remember(
+            session=session,
+            principal=principal,
+            key=idempotency_key,
+            request_hash=request_hash,
+            result=result,
+            now=now,
+        )
+        self._audit(
+            session,
+            principal,
+            AuditAction.MESSAGE_APPEND,
+            "conversation",
+            conversation.id,
+            now,
+            fields=("messages.text",),
+            detail={"count": len(rows), "first_seq": first, "last_seq": result.last_seq},
+        )
+        return result
+
+    def assign(
+        self, session: Session, *, principal: Principal, conversation_id: str, agent: str
+    ) -> ConversationOut:
+        conversation = self._conversation(session, conversation_id, lock=True)
+        authorize(
+            principal,
+            Permission.CONVERSATION_ASSIGN,
+            object_type="conversation",
+            object_id=conversation.id,
+        )
+        user = self._agent(session, agent)
+        now = self.clock.now()
+        status = Status(conversation.status)
+        if status is Status.QUEUED:
+            self._transition(conversation, Status.ACTIVE, now)
+        elif status is not Status.ACTIVE:
+            raise InvalidTransition(f"a {status.value} conversation cannot be (re)assigned")
+        conversation.assigned_agent_id = user.id
+        self._audit(
+            session,
+            principal,
+            AuditAction.CONVERSATION_ASSIGN,
+            "conversation",
+            conversation.id,
+            now,
+            detail={"agent_id": user.id},
+        )
+        return self._conversation_out(session, conversation, summary=None)
+
+    def wrap_up(
+        self, session: Session, *, principal: Principal, conversation_id: str
+    ) -> ConversationOut:
+        conversation = self._conversation(session, conversation_id, lock=True)
+        authorize(
+            principal,
+            Permission.CONVERSATION_WRAP_UP,
+            object_type="conversation",
+            object_id=conversation.id,
+            condition=_may_feed(principal, conversation),
+        )
+        now = self.clock.now()
+        self._transition(conversation, Status.WRAP_UP, now)
+        self._audit(
+            session,
+            principal,
+            AuditAction.CONVERSATION_WRAP_UP,
+            "conversation",
+            conversation.id,
+            now,
+        )
+        return self._conversation_out(session, conversation, summary=None)
+
+    def close(
+        self, session: Session, *, principal: Principal, conversation_id: str, request: CloseRequest
+    ) -> ConversationOut:
+        tenant_id = _tenant(principal)
+        conversation = self._conversation(session, conversation_id, lock=True)
+        authorize(
+            principal,
+            Permission.CONVERSATION_CLOSE,
+            object_type="conversation",
+            object_id=conversation.id,
+            condition=_may_feed(principal, conversation),
+        )
+        now = self.clock.now()
+        self._transition(conversation, Status.CLOSED, now)
+        conversation.disposition = request.disposition
+        conversation.satisfaction = request.satisfaction
+        fields: list[str] = ["conversation.disposition", "conversation.satisfaction"]
+        summary = request.resolution_summary
+        if summary is not None:
+            key = self._customer_key(session, tenant_id, conversation.customer_id)
+            conversation.resolution_summary_ct = key.seal(_summary_ref(conversation), summary)
+            fields.append("conversation.resolution_summary")
+        self._audit(
+            session,
+            principal,
+            AuditAction.CONVERSATION_CLOSE,
+            "conversation",
+            conversation.id,
+            now,
+            fields=fields,
+            detail={"disposition": request.disposition},
+        )
+        return self._conversation_out(session, conversation, summary=summary)
+
+    # --- agent reads ----------------------------------------------------------------------
+
+    def list_mine(self, session: Session, *, principal: Principal) -> list[ConversationOut]:
+        """The caller's current conversations (assigned to them, not closed), oldest first."""
+        authorize(principal, Permission.CONVERSATION_READ_ASSIGNED, object_type="conversation")
+        rows = session.scalars(
+            select(Conversation)
+            .where(
+                Conversation.assigned_agent_id == principal.actor_id,
+                Conversation.status != Status.CLOSED.value,
+            )
+            .order_by(Conversation.created_at)
+            .limit(HISTORY_LIMIT)
+        ).all()
+        now = self.clock.now()
+        self._audit(
+            session,
+            principal,
+            AuditAction.CONVERSATION_LIST,
+            "conversation",
+            None,
+            now,
+            detail={"count": len(rows)},
+        )
+        return [self._conversation_out(session, c, summary=None) for c in rows]
+
+    def get_conversation(
+        self, session: Session, *, principal: Principal, conversation_id: str
+    ) -> ConversationOut:
+        conversation = self._readable_conversation(session, principal, conversation_id)
+        out = self._conversation_out(
+            session, conversation, summary=self._summary(session, conversation)
+        )
+        self._audit(
+            session,
+            principal,
+            AuditAction.CONVERSATION_READ,
+            "conversation",
+            conversation.id,
+            self.clock.now(),
+            fields=_summary_fields(out),
+        )
+        return out
+
+    def read_messages(
+        self,
+        session: Session,
+        *,
+        principal: Principal,
+        conversation_id: str,
+        after: int = 0,
+        limit: int = 200,
+    ) -> MessagePage:
+        if not 1 <= limit <= PAGE_LIMIT or after < 0:
+            raise InvalidInput(f"limit is 1-{PAGE_LIMIT} and after is 0 or more")
+        conversation = self._readable_conversation(session, principal, conversation_id)
+        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        rows = session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation.id, Message.seq > after)
+            .order_by(Message.seq)
+            .limit(limit)
+        ).all()
+        messages = [
+            MessageOut(
+                seq=m.seq,
+                kind=m.kind,
+                speaker=m.speaker,
+                offset_ms=m.offset_ms,
+                created_at=m.created_at,
+                text=key.open(_message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct),
+            )
+            for m in rows
+        ]
+        self._audit(
+            session,
+            principal,
+            AuditAction.MESSAGE_READ,
+            "conversation",
+            conversation.id,
+            self.clock.now(),
+            fields=("messages.text",) if messages else (),
+            detail={"count": len(messages), "after": after},
+        )
+        next_after = messages[-1].seq if len(messages) == limit else None
+        return MessagePage(
+            conversation_id=conversation.id, messages=messages, next_after=next_after
+        )
+
+    def conversation_customer(
+        self, session: Session, *, principal: Principal, conversation_id: str
+    ) -> CustomerOut:
+        conversation = self._readable_conversation(
+            session, principal, conversation_id, permission=Permission.CUSTOMER_READ_ASSIGNED
+        )
+        customer = self._customer(session, conversation.customer_id)
+        out = self._customer_out(session, customer)
+        self._audit(
+            session,
+            principal,
+            AuditAction.CUSTOMER_READ,
+            "customer",
+            customer.id,
+            self.clock.now(),
+            fields=_customer_fields(out),
+            detail={"via_conversation": conversation.id},
+        )
+        return out
+
+    def conversation_history(
+        self, session: Session, *, principal: Principal, conversation_id: str, limit: int = 20
+    ) -> CustomerHistory:
+        """The current conversation's customer and their conversations, newest first."""
+        conversation = self._readable_conversation(
+            session, principal, conversation_id, permission=Permission.CUSTOMER_READ_ASSIGNED
+        )
+        customer = self._customer(session, conversation.customer_id)
+        history = self._history(session, customer, limit=limit)
+        self._audit_history(session, principal, customer.id, history, via=conversation.id)
+        return history
+
+    def lookup_by_phone(
+        self, session: Session, *, principal: Principal, phone: str, limit: int = 20
+    ) -> CustomerHistory:
+        """The repeat-caller lookup: any common written form of a number, via the blind index."""
+        tenant_id = _tenant(principal)
+        authorize(principal, Permission.CUSTOMER_LOOKUP, object_type="customer")
+        normalized = normalize.normalize_phone(phone)
+        customer = self._find_by_phone(session, tenant_id, normalized)
+        if customer is None:
+            self._audit(
+                session,
+                principal,
+                AuditAction.CUSTOMER_LOOKUP,
+                "customer",
+                None,
+                self.clock.now(),
+                detail={"found": False},
+            )
+            raise CustomerNotFound("no customer has this phone number")
+        history = self._history(session, customer, limit=limit)
+        self._audit_history(session, principal, customer.id, history, via=None)
+        return history
+
+    # --- tickets --------------------------------------------------------------------------
+
+    def create_ticket(
+        self, session: Session, *, principal: Principal, conversation_id: str, request: TicketCreate
+    ) -> TicketOut:
+        conversation = self._readable_conversation(
+            session, principal, conversation_id, permission=Permission.TICKET_CREATE
+        )
+        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        now = self.clock.now()
+        ticket = Ticket(
+            id=new_id(),
+            tenant_id=conversation.tenant_id,
+            customer_id=conversation.customer_id,
+            conversation_id=conversation.id,
+            status="open",
+            priority=request.priority,
+            created_by=principal.actor_id,
+            created_at=now,
+            updated_at=now,
+            subject_ct=b"",
+        )
+        ticket.subject_ct = key.seal(_ticket_ref(ticket), request.subject)
+        session.add(ticket)
+        self._audit(
+            session,
+            principal,
+            AuditAction.TICKET_CREATE,
+            "ticket",
+            ticket.id,
+            now,
+            fields=("ticket.subject",),
+            detail={"conversation_id": conversation.id},
+        )
+        return _ticket_out(ticket, request.subject)
+
+    def conversation_tickets(
+        self, session: Session, *, principal: Principal, conversation_id: str
+    ) -> list[TicketOut]:
+        conversation = self._readable_conversation(
+            session, principal, conversation_id, permission=Permission.TICKET_READ_ASSIGNED
+        )
+        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        tickets = session.scalars(
+            select(Ticket)
+            .where(Ticket.conversation_id == conversation.id)
+            .order_by(Ticket.created_at)
+        ).all()
+        out = [_ticket_out(t, key.open(_ticket_ref(t), t.subject_ct)) for t in tickets]
+        self._audit(
+            session,
+            principal,
+            AuditAction.TICKET_READ,
+            "conversation",
+            conversation.id,
+            self.clock.now(),
+            fields=("ticket.subject",) if out else (),
+            detail={"count": len(out)},
+        )
+        return out
+
+    def get_ticket(self, session: Session, *, principal: Principal, ticket_id: str) -> TicketOut:
+        ticket = session.get(Ticket, ticket_id) if is_id(ticket_id) else None
+        if ticket is None:
+            raise TicketNotFound()
+        conversation = self._conversation(session, ticket.conversation_id)
+        authorize(
+            principal,
+            Permission.TICKET_READ_ASSIGNED,
+            object_type="ticket",
+            object_id=ticket.id,
+            condition=rules.is_current_assignee(
+                principal,
+                assigned_agent_id=conversation.assigned_agent_id,
+                status=conversation.status,
+            ),
+        )
+        key = self._customer_key(session, ticket.tenant_id, ticket.customer_id)
+        out = _ticket_out(ticket, key.open(_ticket_ref(ticket), ticket.subject_ct))
+        self._audit(
+            session,
+            principal,
+            AuditAction.TICKET_READ,
+            "ticket",
+            ticket.id,
+            self.clock.now(),
+            fields=("ticket.subject",),
+        )
+        return out
+
+    # --- trusted imports ------------------------------------------------------------------
+
+    def import_customers(
+        self, session: Session, *, principal: Principal, customers: Iterable[NewCustomer]
+    ) -> list[str]:
+        """Create customers in bulk (demo data, benchmarks, migrations from another system)."""
+        tenant_id = _tenant(principal)
+        authorize(principal, Permission.CUSTOMER_IMPORT, object_type="customer")
+        now = self.clock.now()
+        index_key = self.keyring.index_key(session, tenant_id=tenant_id)
+        customer_rows: list[dict[str, object]] = []
+        index_rows: list[dict[str, object]] = []
+        for item in customers:
+            customer_id = new_id()
+            key = self.keyring.new_data_key(
+                session, tenant_id=tenant_id, owner_id=customer_id, now=now
+            )
+            values = _normalized_values(item)
+            customer_rows.append(
+                {
+                    "id": customer_id,
+                    "tenant_id": tenant_id,
+                    "dek_version": key.version,
+                    "created_at": now,
+                    "updated_at": now,
+                    **_sealed_columns(key, tenant_id, customer_id, values),
+                }
+            )
+            index_rows.extend(
+                {
+                    "tenant_id": tenant_id,
+                    "kind": kind.value,
+                    "digest": digest,
+                    "customer_id": customer_id,
+                    "key_version": index_key.version,
+                }
+                for kind, digest in _digests(index_key.key, values)
+            )
+        session.flush()
+        if customer_rows:
+            session.execute(insert(Customer), customer_rows)
+        if index_rows:
+            session.execute(insert(CustomerIndex), index_rows)
+        self._audit(
+            session,
+            principal,
+            AuditAction.CUSTOMER_CREATE,
+            "customer",
+            None,
+            now,
+            fields=CUSTOMER_FIELDS,
+            detail={"count": len(customer_rows), "source": "import"},
+        )
+        return [str(row["id"]) for row in customer_rows]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _create_customer(
+        self,
+        session: Session,
+        *,
+        principal: Principal,
+        phones: list[str],
+        details: CustomerDetails | None,
+        now: dt.datetime,
+    ) -> Customer:
+        tenant_id = _tenant(principal)
+        item = NewCustomer(
+            phones=phones,
+            name=details.name if details else None,
+            email=details.email if details else None,
+            id_number=details.id_number if details else None,
+            address=details.address if details else None,
+        )
+        values = _normalized_values(item)
+        customer = Customer(id=new_id(), tenant_id=tenant_id, created_at=now, updated_at=now)
+        key = self.keyring.new_data_key(session, tenant_id=tenant_id, owner_id=customer.id, now=now)
+        customer.dek_version = key.version
+        for column, blob in _sealed_columns(key, tenant_id, customer.id, values).items():
+            setattr(customer, column, blob)
+        session.add(customer)
+        index_key = self.keyring.index_key(session, tenant_id=tenant_id)
+        for kind, digest in _digests(index_key.key, values):
+            session.add(
+                CustomerIndex(
+                    tenant_id=tenant_id,
+                    kind=kind.value,
+                    digest=digest,
+                    customer_id=customer.id,
+                    key_version=index_key.version,
+                )
+            )
+        self._audit(
+            session,
+            principal,
+            AuditAction.CUSTOMER_CREATE,
+            "customer",
+            customer.id,
+            now,
+            fields=[f"customer.{name}" for name, value in values.items() if value],
+        )
+        return customer
+
+    def _find_by_phone(self, session: Session, tenant_id: str, e164: str) -> Customer | None:
+        index_key = self.keyring.index_key(session, tenant_id=tenant_id)
+        digest = blind_digest(index_key.key, kind=IndexKind.PHONE, normalized=e164)
+        query = (
+            select(Customer)
+            .join(CustomerIndex, CustomerIndex.customer_id == Customer.id)
+            .where(
+                CustomerIndex.tenant_id == tenant_id,
+                CustomerIndex.kind == IndexKind.PHONE.value,
+                CustomerIndex.digest == digest,
+            )
+            .order_by(Customer.created_at)
+            .limit(1)
+        )
+        return session.scalars(query).first()
+
+    def _history(self, session: Session, customer: Customer, *, limit: int) -> CustomerHistory:
+        if not 1 <= limit <= HISTORY_LIMIT:
+            raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
+        key = self._customer_key(session, customer.tenant_id, customer.id)
+        rows = session.scalars(
+            select(Conversation)
+            .where(
+                Conversation.tenant_id == customer.tenant_id,
+                Conversation.customer_id == customer.id,
+            )
+            .order_by(Conversation.created_at.desc(), Conversation.id.desc())
+            .limit(limit)
+        ).all()
+        conversations = [
+            self._conversation_out(session, c, summary=_open_summary(key, c)) for c in rows
+        ]
+        return CustomerHistory(
+            customer=self._customer_out(session, customer, key=key), conversations=conversations
+        )
+
+    def _audit_history(
+        self,
+        session: Session,
+        principal: Principal,
+        customer_id: str,
+        history: CustomerHistory,
+        *,
+        via: str | None,
+    ) -> None:
+        fields = _customer_fields(history.customer)
+        if any(c.resolution_summary for c in history.conversations):
+            fields.append("conversation.resolution_summary")
+        detail: dict[str, object] = {"conversations": len(history.conversations)}
+        action = AuditAction.CUSTOMER_LOOKUP if via is None else AuditAction.CUSTOMER_HISTORY
+        if via is not None:
+            detail["via_conversation"] = via
+        self._audit(
+            session,
+            principal,
+            action,
+            "customer",
+            customer_id,
+            self.clock.now(),
+            fields=fields,
+            detail=detail,
+        )
+
+    def _readable_conversation(
+        self,
+        session: Session,
+        principal: Principal,
+        conversation_id: str,
+        *,
+        permission: Permission = Permission.CONVERSATION_READ_ASSIGNED,
+    ) -> Conversation:
+        conversation = self._conversation(session, conversation_id)
+        authorize(
+            principal,
+            permission,
+            object_type="conversation",
+            object_id=conversation.id,
+            condition=rules.is_current_assignee(
+                principal,
+                assigned_agent_id=conversation.assigned_agent_id,
+                status=conversation.status,
+            ),
+        )
+        return conversation
+
+    def _conversation(
+        self, session: Session, conversation_id: str, *, lock: bool = False
+    ) -> Conversation:
+        # Another tenant's id is filtered out by tenant scoping and so is simply "not found".
+        if not is_id(conversation_id):
+            raise ConversationNotFound()
+        query = select(Conversation).where(Conversation.id == conversation_id)
+        if lock:
+            query = query.with_for_update()
+        conversation = session.scalars(query).first()
+        if conversation is None:
+            raise ConversationNotFound()
+        return conversation
+
+    def _customer(self, session: Session, customer_id: str) -> Customer:
+        customer = session.scalars(select(Customer).where(Customer.id == customer_id)).first()
+        if customer is None:
+            raise CustomerNotFound()
+        return customer
+
+    def _customer_key(self, session: Session, tenant_id: str, customer_id: str) -> DataKey:
+        customer = self._customer(session, customer_id)
+        return self.keyring.data_key(
+            session, tenant_id=tenant_id, owner_id=customer_id, version=customer.dek_version
+        )
+
+    def _agent(self, session: Session, username: str) -> User:
+        user = session.scalars(select(User).where(User.username == username)).first()
+        if user is None or user.disabled_at is not None or user.role not in {"agent", "intern"}:
+            raise AgentNotFound(f"no active agent or intern named {username!r}")
+        return user
+
+    def _transition(self, conversation: Conversation, target: Status, now: dt.datetime) -> None:
+        current = Status(conversation.status)
+        if not rules.can_transition(current, target):
+            raise InvalidTransition(f"cannot move from {current.value} to {target.value}")
+        conversation.status = target.value
+        stamp = {
+            Status.ACTIVE: "active_at",
+            Status.WRAP_UP: "wrap_up_at",
+            Status.CLOSED: "closed_at",
+        }
+        setattr(conversation, stamp[target], now)
+
+    def _summary(self, session: Session, conversation: Conversation) -> str | None:
+        if conversation.resolution_summary_ct is None:
+            return None
+        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        return _open_summary(key, conversation)
+
+    def _conversation_out(
+        self, session: Session, conversation: Conversation, *, summary: str | None
+    ) -> ConversationOut:
+        return ConversationOut(
+            id=conversation.id,
+            customer_id=conversation.customer_id,
+            channel=conversation.channel,
+            direction=conversation.direction,
+            dialed_number=conversation.dialed_number,
+            queue=conversation.queue,
+            assigned_agent_id=conversation.assigned_agent_id,
+            status=conversation.status,
+            created_at=conversation.created_at,
+            active_at=conversation.active_at,
+            wrap_up_at=conversation.wrap_up_at,
+            closed_at=conversation.closed_at,
+            satisfaction=conversation.satisfaction,
+            disposition=conversation.disposition,
+            resolution_summary=summary,
+            message_count=conversation.message_count,
+        )
+
+    def _customer_out(
+        self, session: Session, customer: Customer, *, key: DataKey | None = None
+    ) -> CustomerOut:
+        key = key or self._customer_key(session, customer.tenant_id, customer.id)
+        values = _open_customer(key, customer)
+        phones = json.loads(values["phones"]) if values["phones"] else []
+        return CustomerOut(
+            id=customer.id,
+            name=_masked(values["name"], styles.mask_name),
+            phones=[styles.mask_phone(normalize.national_digits(p)) for p in phones],
+            email=_masked(values["email"], styles.mask_email),
+            id_number=_masked(values["id_number"], styles.mask_id_number),
+            address=_masked(values["address"], styles.mask_address),
+            created_at=customer.created_at,
+        )
+
+    def _replay(
+        self, session: Session, principal: Principal, key: str, request_hash: bytes
+    ) -> AppendResult | None:
+        record = session.get(IdempotencyRecord, (_tenant(principal), principal.actor_id, key))
+        if record is None:
+            return None
+        if record.request_hash != request_hash:
+            raise IdempotencyKeyReused()
+        return AppendResult.model_validate({**record.response, "replayed": True})
+
+    def _remember(
+        self,
+        *,
+        session: Session,
+        principal: Principal,
+        key: str,
+        request_hash: bytes,
+        result: AppendResult,
+        now: dt.datetime,
+    ) -> None:
+        session.add(
+            IdempotencyRecord(
+                tenant_id=_tenant(principal),
+                actor_id=principal.actor_id,
+                key=key,
+                request_hash=request_hash,
+                response=result.model_dump(mode="json"),
+                created_at=now,
+            )
+        )
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent request with the same key committed first; this one must not land.
+            raise IdempotencyConflict() from None
+
+    def _check_batch(self, messages: Sequence[MessageIn]) -> None:
+        if not messages:
+            raise InvalidInput("a batch needs at least one message")
+        if len(messages) > self.limits.max_batch_messages:
+            raise BatchTooLarge(f"at most {self.limits.max_batch_messages} messages per request")
+        for index, message in enumerate(messages):
+            if len(message.text) > self.limits.max_message_chars:
+                raise MessageTooLong(
+                    f"message {index} has {len(message.text)} characters; "
+                    f"the maximum is {self.limits.max_message_chars}"
+                )
+
+    def _audit(
+        self,
+        session: Session,
+        principal: Principal,
+        action: AuditAction,
+        object_type: str,
+        object_id: str | None,
+        now: dt.datetime,
+        *,
+        fields: Iterable[str] = (),
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        audit_service.append(
+            session,
+            principal=principal,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            now=now,
+            fields=fields,
+            detail=detail,
+        )
+
+
+def _tenant(principal: Principal) -> str:
+    if principal.tenant_id is None:
+        raise InvalidInput("this action needs a tenant")
+    return principal.tenant_id
+
+
+def _may_feed(principal: Principal, conversation: Conversation) -> bool:
+    return rules.acts_on_any_conversation(principal) or rules.is_current_assignee(
+        principal, assigned_agent_id=conversation.assigned_agent_id, status=conversation.status
+    )
+
+
+def _check_idempotency_key(key: str) -> None:
+    if not 1 <= len(key) <= 128 or not set(key) <= _IDEMPOTENCY_KEY_CHARS:
+        raise IdempotencyKeyInvalid()
+
+
+def _request_hash(conversation_id: str, messages: Sequence[MessageIn]) -> bytes:
+    body = json.dumps(
+        [m.model_dump(mode="json") for m in messages], sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(f"{conversation_id}\x00{body}".encode()).digest()
+
+
+def _normalized_values(item: NewCustomer) -> dict[str, str | None]:
+    phones = list(dict.fromkeys(normalize.normalize_phone(p) for p in item.phones))
+    return {
+        "name": item.name,
+        "phones": json.dumps(phones) if phones else None,
+        "email": normalize.normalize_email(item.email) if item.email else None,
+        "id_number": normalize.normalize_id_number(item.id_number) if item.id_number else None,
+        "address": item.address,
+    }
+
+
+def _digests(index_key: bytes, values: dict[str, str | None]) -> list[tuple[IndexKind, bytes]]:
+    out: list[tuple[IndexKind, bytes]] = []
+    for phone in json.loads(values["phones"] or "[]"):
+        out.append(
+            (IndexKind.PHONE, blind_digest(index_key, kind=IndexKind.PHONE, normalized=phone))
+        )
+    for kind, name in ((IndexKind.EMAIL, "email"), (IndexKind.ID_NUMBER, "id_number")):
+        value = values[name]
+        if value:
+            out.append((kind, blind_digest(index_key, kind=kind, normalized=value)))
+    return out
+
+
+def _sealed_columns(
+    key: DataKey, tenant_id: str, customer_id: str, values: dict[str, str | None]
+) -> dict[str, bytes | None]:
+    return {
+        f"{name}_ct": None
+        if value is None
+        else key.seal(FieldRef(tenant_id, "customers", name, customer_id), value)
+        for name, value in values.items()
+    }
+
+
+def _open_customer(key: DataKey, customer: Customer) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in CUSTOMER_FIELDS:
+        blob: bytes | None = getattr(customer, f"{name}_ct")
+        ref = FieldRef(customer.tenant_id, "customers", name, customer.id)
+        out[name] = None if blob is None else key.open(ref, blob)
+    return out
+
+
+def _masked(value: str | None, mask: Callable[[str], str]) -> str | None:
+    return None if value is None else mask(value)
+
+
+def _customer_fields(out: CustomerOut) -> list[str]:
+    present = {
+        "name": out.name,
+        "phones": out.phones,
+        "email": out.email,
+        "id_number": out.id_number,
+        "address": out.address,
+    }
+    return [f"customer.{name}" for name, value in present.items() if value]
+
+
+def _summary_fields(out: ConversationOut) -> list[str]:
+    return ["conversation.resolution_summary"] if out.resolution_summary else []
+
+
+def _message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
+    return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
+
+
+def _summary_ref(conversation: Conversation) -> FieldRef:
+    return FieldRef(conversation.tenant_id, "conversations", "resolution_summary", conversation.id)
+
+
+def _ticket_ref(ticket: Ticket) -> FieldRef:
+    return FieldRef(ticket.tenant_id, "tickets", "subject", ticket.id)
+
+
+def _open_summary(key: DataKey, conversation: Conversation) -> str | None:
+    blob = conversation.resolution_summary_ct
+    return None if blob is None else key.open(_summary_ref(conversation), blob)
+
+
+def _ticket_out(ticket: Ticket, subject: str) -> TicketOut:
+    return TicketOut(
+        id=ticket.id,
+        customer_id=ticket.customer_id,
+        conversation_id=ticket.conversation_id,
+        subject=subject,
+        status=ticket.status,
+        priority=ticket.priority,
+        created_at=ticket.created_at,
+    )

@@ -1,0 +1,101 @@
+"""HTTP glue shared by every api.py: the runtime, the bearer token and the request transaction.
+
+A route asks for a `RequestContext` and opens `ctx.transaction()`: one database transaction in
+which the token is resolved (platform scope), the session is narrowed to the caller's tenant, and
+the route's service call and audit events run, committing together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from anxin.config import Settings
+from anxin.crypto.keyring import Keyring
+from anxin.db.database import Database
+from anxin.identity import service as identity_service
+from anxin.identity.errors import SessionInvalid
+from anxin.identity.service import SessionPolicy
+from anxin.kernel.clock import Clock
+from anxin.kernel.principal import Principal
+
+_bearer = HTTPBearer(
+    auto_error=False, description="A session token (axs_…) or gateway key (axg_…)."
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Runtime:
+    """Everything a request needs, built once by the app factory."""
+
+    settings: Settings
+    db: Database
+    keyring: Keyring
+    clock: Clock
+
+    @property
+    def session_policy(self) -> SessionPolicy:
+        return SessionPolicy(
+            idle=dt.timedelta(minutes=self.settings.session_idle_minutes),
+            absolute=dt.timedelta(hours=self.settings.session_absolute_hours),
+        )
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime = request.app.state.runtime
+    if not isinstance(runtime, Runtime):
+        raise TypeError("app.state.runtime is not configured")
+    return runtime
+
+
+def client_addr(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+class RequestContext:
+    def __init__(self, request: Request, runtime: Runtime, token: str | None) -> None:
+        self.request = request
+        self.runtime = runtime
+        self._token = token
+
+    @property
+    def client_addr(self) -> str | None:
+        return client_addr(self.request)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[tuple[Session, Principal]]:
+        """Authenticate and work in one transaction, scoped to the caller's tenant."""
+        if not self._token:
+            raise SessionInvalid("this endpoint needs an Authorization: Bearer token")
+        db = self.runtime.db
+        with db.unit_of_work(tenant_id=None) as session:
+            principal = identity_service.authenticate(
+                session,
+                token=self._token,
+                clock=self.runtime.clock,
+                policy=self.runtime.session_policy,
+                client_addr=self.client_addr,
+            )
+            # Kept for the error handler, which audits refusals in a transaction of its own.
+            self.request.state.principal = principal
+            db.scope(session, tenant_id=principal.tenant_id)
+            yield session, principal
+
+
+def request_context(
+    request: Request,
+    runtime: Annotated[Runtime, Depends(get_runtime)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> RequestContext:
+    return RequestContext(request, runtime, credentials.credentials if credentials else None)
+
+
+Context = Annotated[RequestContext, Depends(request_context)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -1,0 +1,70 @@
+"""Input and output shapes of the identity API. Inputs forbid unknown fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(Input):
+    tenant: Name
+    username: Name
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)] = Field(repr=False)
+
+
+class LoginResponse(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`. Shown once.")
+    token_type: str = Field("bearer", description="Always `bearer`.")
+    expires_at: dt.datetime = Field(description="Absolute expiry; the session ends then anyway.")
+    idle_expires_at: dt.datetime = Field(description="Ends sooner if no request arrives by then.")
+    user_id: str
+    role: str
+
+
+class UserCreate(Input):
+    username: Name
+    role: Name
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)] | None = Field(
+        None, repr=False, description="Omit to have a strong password generated and returned once."
+    )
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    display_name: str
+    role: str
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+    disabled_at: dt.datetime | None
+
+
+class UserCreated(UserOut):
+    password: str | None = Field(description="Only when generated; shown this once.")
+
+
+class GatewayCreate(Input):
+    name: Name
+
+
+class GatewayCreated(BaseModel):
+    id: str
+    name: str
+    api_key: str = Field(description="Shown once; stored only as a hash.")
+
+
+class Me(BaseModel):
+    tenant_id: str | None
+    actor_type: str
+    actor_id: str
+    role: str
+    name: str

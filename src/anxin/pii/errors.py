@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from anxin.kernel.errors import AnxinError
+
+
+class InvalidPhoneNumber(AnxinError):
+    code = "pii.invalid_phone"
+    status = 422
+    title = "Not a valid phone number"
+
+
+class InvalidEmail(AnxinError):
+    code = "pii.invalid_email"
+    status = 422
+    title = "Not a valid e-mail address"
+
+
+class InvalidIdNumber(AnxinError):
+    code = "pii.invalid_id_number"
+    status = 422
+    title = "Not a valid resident ID number"

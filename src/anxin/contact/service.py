@@ -616,6 +616,8 @@ class ContactService:
         for column, blob in _sealed_columns(key, tenant_id, customer.id, values).items():
             setattr(customer, column, blob)
         session.add(customer)
+        # No ORM relationships tie rows together, so flush the parent before its children.
+        session.flush()
         index_key = self.keyring.index_key(session, tenant_id=tenant_id)
         for kind, digest in _digests(index_key.key, values):
             session.add(

@@ -57,8 +57,13 @@ class Database:
 
     def __init__(self, bind: Engine | Connection) -> None:
         self.bind = bind
-        join = "create_savepoint" if isinstance(bind, Connection) else "conservative_savepoint"
-        self._sessions = sessionmaker(bind=bind, expire_on_commit=False, join_transaction_mode=join)
+        if isinstance(bind, Connection):
+            # Bound to an outer transaction (tests, scripted migrations): commit a savepoint.
+            self._sessions = sessionmaker(
+                bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            )
+        else:
+            self._sessions = sessionmaker(bind=bind, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:

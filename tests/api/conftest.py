@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from anxin.app import create_app
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def client(world) -> Iterator[TestClient]:
+    with TestClient(create_app(world.runtime), base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def login(client: TestClient):
+    def _login(username: str, tenant: str = "acme") -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/login",
+            json={"tenant": tenant, "username": username, "password": PASSWORD},
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+    return _login
+
+
+@pytest.fixture
+def gateway(world) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world.acme.gateway_key}"}

@@ -150,27 +150,41 @@ class World:
 def _make_tenant(rt: Runtime, name: str) -> TenantWorld:
     with rt.db.unit_of_work(tenant_id=None) as session:
         tenant = tenancy_service.add_tenant(
-            session, principal=operator_principal(), keyring=rt.keyring, clock=rt.clock,
-            name=name, region="cn-east",
+            session,
+            principal=operator_principal(),
+            keyring=rt.keyring,
+            clock=rt.clock,
+            name=name,
+            region="cn-east",
         )
     system = system_principal(tenant.id)
     users: dict[str, Principal] = {}
     with rt.db.unit_of_work(tenant_id=tenant.id) as session:
         for username, role in [*((r.value, r.value) for r in STAFF_ROLES), ("agent2", "agent")]:
             user, _ = identity_service.add_user(
-                session, principal=system, clock=rt.clock, username=username.replace("_", "-"),
-                role=role, password=PASSWORD,
+                session,
+                principal=system,
+                clock=rt.clock,
+                username=username.replace("_", "-"),
+                role=role,
+                password=PASSWORD,
             )
             users[username] = Principal(
-                tenant_id=tenant.id, actor_type=ActorType.USER, actor_id=user.id,
-                role=Role(role), name=user.username,
+                tenant_id=tenant.id,
+                actor_type=ActorType.USER,
+                actor_id=user.id,
+                role=Role(role),
+                name=user.username,
             )
         account, key = identity_service.add_gateway(
             session, principal=system, clock=rt.clock, name="pbx"
         )
     gateway = Principal(
-        tenant_id=tenant.id, actor_type=ActorType.GATEWAY, actor_id=account.id,
-        role=Role.GATEWAY, name="pbx",
+        tenant_id=tenant.id,
+        actor_type=ActorType.GATEWAY,
+        actor_id=account.id,
+        role=Role.GATEWAY,
+        name="pbx",
     )
     return TenantWorld(tenant.id, name, users, gateway, key)
 

@@ -29,8 +29,11 @@ def _assert_problem(response, status: int, code: str) -> None:
 
 @pytest.fixture
 def call(client, gateway) -> dict:
-    response = client.post("/api/v1/conversations", headers=gateway,
-                           json={"phone": "13812345678", "channel": "chat", "agent": "agent"})
+    response = client.post(
+        "/api/v1/conversations",
+        headers=gateway,
+        json={"phone": "13812345678", "channel": "chat", "agent": "agent"},
+    )
     return response.json()
 
 
@@ -38,35 +41,46 @@ def call(client, gateway) -> dict:
     ("body", "status", "code"),
     [
         (b'{"phone": "1381234', 400, "request.malformed_json"),
-        (b'{"phone": "13812345678", "channel": "voice", "is_admin": true}', 422,
-         "request.invalid"),
+        (b'{"phone": "13812345678", "channel": "voice", "is_admin": true}', 422, "request.invalid"),
         (b'{"phone": "13812345678", "channel": "fax"}', 422, "request.invalid"),
         (b'{"phone": "12345", "channel": "voice"}', 422, "pii.invalid_phone"),
         (b'{"phone": "not a phone!", "channel": "voice"}', 422, "pii.invalid_phone"),
-        (b'{"phone": "13812345678", "channel": "voice", "agent": "nobody"}', 422,
-         "contact.agent_not_found"),
+        (
+            b'{"phone": "13812345678", "channel": "voice", "agent": "nobody"}',
+            422,
+            "contact.agent_not_found",
+        ),
         (b"[]", 422, "request.invalid"),
     ],
 )
 def test_bad_conversation_bodies(client, gateway, world, body, status, code) -> None:
     before = _totals(world)
-    response = client.post("/api/v1/conversations", content=body,
-                           headers={**gateway, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/conversations",
+        content=body,
+        headers={**gateway, "Content-Type": "application/json"},
+    )
     _assert_problem(response, status, code)
     assert _totals(world) == before
 
 
 def test_validation_errors_do_not_echo_values(client, gateway) -> None:
-    response = client.post("/api/v1/conversations", headers=gateway,
-                           json={"phone": "13812345678", "channel": "110105194912310026"})
+    response = client.post(
+        "/api/v1/conversations",
+        headers=gateway,
+        json={"phone": "13812345678", "channel": "110105194912310026"},
+    )
     assert "110105194912310026" not in response.text
 
 
 def test_oversized_body_is_refused(client, gateway, call, world) -> None:
     before = _totals(world)
     huge = {"speaker": "customer", "text": "x" * 2_000_000}
-    response = client.post(f"/api/v1/conversations/{call['id']}/messages", json=huge,
-                           headers={**gateway, "Idempotency-Key": "big"})
+    response = client.post(
+        f"/api/v1/conversations/{call['id']}/messages",
+        json=huge,
+        headers={**gateway, "Idempotency-Key": "big"},
+    )
     _assert_problem(response, 413, "request.too_large")
     assert _totals(world) == before
 
@@ -74,19 +88,31 @@ def test_oversized_body_is_refused(client, gateway, call, world) -> None:
 def test_too_long_message_and_too_many_messages(client, gateway, call, world) -> None:
     url = f"/api/v1/conversations/{call['id']}/messages"
     before = _totals(world)
-    long = client.post(url, json={"speaker": "customer", "text": "字" * 20_001},
-                       headers={**gateway, "Idempotency-Key": "long"})
+    long = client.post(
+        url,
+        json={"speaker": "customer", "text": "字" * 20_001},
+        headers={**gateway, "Idempotency-Key": "long"},
+    )
     _assert_problem(long, 422, "contact.message_too_long")
-    many = client.post(url, headers={**gateway, "Idempotency-Key": "many"},
-                       json={"messages": [{"speaker": "agent", "text": "hi"}] * 501})
+    many = client.post(
+        url,
+        headers={**gateway, "Idempotency-Key": "many"},
+        json={"messages": [{"speaker": "agent", "text": "hi"}] * 501},
+    )
     _assert_problem(many, 422, "contact.batch_too_large")
     assert _totals(world) == before
 
 
 @pytest.mark.parametrize(
     "authorization",
-    ["", "Bearer ", "Bearer axs_forged-token", "Bearer axg_forged", "Basic YWRtaW46YWRtaW4=",
-     "Bearer " + "a" * 5000],
+    [
+        "",
+        "Bearer ",
+        "Bearer axs_forged-token",
+        "Bearer axg_forged",
+        "Basic YWRtaW46YWRtaW4=",
+        "Bearer " + "a" * 5000,
+    ],
 )
 def test_missing_or_forged_tokens(client, authorization) -> None:
     response = client.get("/api/v1/me", headers={"Authorization": authorization})
@@ -111,17 +137,23 @@ def test_failed_logins_look_alike(client) -> None:
 
 def test_other_tenants_ids_are_not_found(client, call, login) -> None:
     globex_agent = login("agent", tenant="globex")
-    for path in (f"/api/v1/conversations/{call['id']}",
-                 f"/api/v1/conversations/{call['id']}/messages",
-                 f"/api/v1/conversations/{call['id']}/customer"):
-        _assert_problem(client.get(path, headers=globex_agent), 404,
-                        "contact.conversation_not_found")
+    for path in (
+        f"/api/v1/conversations/{call['id']}",
+        f"/api/v1/conversations/{call['id']}/messages",
+        f"/api/v1/conversations/{call['id']}/customer",
+    ):
+        _assert_problem(
+            client.get(path, headers=globex_agent), 404, "contact.conversation_not_found"
+        )
 
 
 def test_other_tenants_gateway_cannot_append(client, call, world) -> None:
     globex = {"Authorization": f"Bearer {world.globex.gateway_key}", "Idempotency-Key": "x"}
-    response = client.post(f"/api/v1/conversations/{call['id']}/messages",
-                           json={"speaker": "customer", "text": "hi"}, headers=globex)
+    response = client.post(
+        f"/api/v1/conversations/{call['id']}/messages",
+        json={"speaker": "customer", "text": "hi"},
+        headers=globex,
+    )
     _assert_problem(response, 404, "contact.conversation_not_found")
 
 
@@ -138,17 +170,24 @@ def test_unknown_route_and_method(client) -> None:
 
 
 def test_gateway_cannot_read_and_agent_cannot_ingest(client, gateway, call, login) -> None:
-    _assert_problem(client.get(f"/api/v1/conversations/{call['id']}", headers=gateway), 403,
-                    "access.denied")
+    _assert_problem(
+        client.get(f"/api/v1/conversations/{call['id']}", headers=gateway), 403, "access.denied"
+    )
     agent = login("agent")
-    _assert_problem(client.post("/api/v1/conversations", headers=agent,
-                                json={"phone": "13812345678", "channel": "chat"}),
-                    403, "access.denied")
+    _assert_problem(
+        client.post(
+            "/api/v1/conversations", headers=agent, json={"phone": "13812345678", "channel": "chat"}
+        ),
+        403,
+        "access.denied",
+    )
     _assert_problem(client.get("/api/v1/users", headers=agent), 403, "access.denied")
 
 
 def test_invalid_idempotency_key(client, gateway, call) -> None:
-    response = client.post(f"/api/v1/conversations/{call['id']}/messages",
-                           json={"speaker": "customer", "text": "hi"},
-                           headers={**gateway, "Idempotency-Key": "x" * 200})
+    response = client.post(
+        f"/api/v1/conversations/{call['id']}/messages",
+        json={"speaker": "customer", "text": "hi"},
+        headers={**gateway, "Idempotency-Key": "x" * 200},
+    )
     _assert_problem(response, 400, "idempotency.key_invalid")

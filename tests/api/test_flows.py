@@ -12,8 +12,13 @@ from anxin.audit.models import AuditEvent
 def _new_call(client, gateway, phone="+86 138 1234 5678", agent="agent"):
     response = client.post(
         "/api/v1/conversations",
-        json={"phone": phone, "channel": "voice", "dialed_number": "4008001234",
-              "queue": "billing", "agent": agent},
+        json={
+            "phone": phone,
+            "channel": "voice",
+            "dialed_number": "4008001234",
+            "queue": "billing",
+            "agent": agent,
+        },
         headers=gateway,
     )
     assert response.status_code == 201, response.text
@@ -22,18 +27,29 @@ def _new_call(client, gateway, phone="+86 138 1234 5678", agent="agent"):
 
 def test_gateway_feeds_and_agent_reads_a_call(client, gateway, login) -> None:
     call = _new_call(client, gateway)
-    batch = {"messages": [
-        {"speaker": "customer", "text": "我的卡号是6222021234567890", "kind": "segment",
-         "offset_ms": 1200},
-        {"speaker": "agent", "text": "好的，帮您查一下", "kind": "segment", "offset_ms": 4100},
-    ]}
-    appended = client.post(f"/api/v1/conversations/{call['id']}/messages", json=batch,
-                           headers={**gateway, "Idempotency-Key": "call-1-part-1"})
+    batch = {
+        "messages": [
+            {
+                "speaker": "customer",
+                "text": "我的卡号是6222021234567890",
+                "kind": "segment",
+                "offset_ms": 1200,
+            },
+            {"speaker": "agent", "text": "好的，帮您查一下", "kind": "segment", "offset_ms": 4100},
+        ]
+    }
+    appended = client.post(
+        f"/api/v1/conversations/{call['id']}/messages",
+        json=batch,
+        headers={**gateway, "Idempotency-Key": "call-1-part-1"},
+    )
     assert appended.status_code == 200, appended.text
     assert appended.json()["last_seq"] == 2
-    single = client.post(f"/api/v1/conversations/{call['id']}/messages",
-                         json={"speaker": "customer", "text": "谢谢"},
-                         headers={**gateway, "Idempotency-Key": "call-1-part-2"})
+    single = client.post(
+        f"/api/v1/conversations/{call['id']}/messages",
+        json={"speaker": "customer", "text": "谢谢"},
+        headers={**gateway, "Idempotency-Key": "call-1-part-2"},
+    )
     assert single.json()["first_seq"] == 3
 
     agent = login("agent")
@@ -49,9 +65,11 @@ def test_gateway_feeds_and_agent_reads_a_call(client, gateway, login) -> None:
     mine = client.get("/api/v1/conversations", headers=agent).json()
     assert [c["id"] for c in mine] == [call["id"]]
 
-    closed = client.post(f"/api/v1/conversations/{call['id']}/close", headers=gateway,
-                         json={"disposition": "resolved", "satisfaction": 5,
-                               "resolution_summary": "已挂失并补卡"})
+    closed = client.post(
+        f"/api/v1/conversations/{call['id']}/close",
+        headers=gateway,
+        json={"disposition": "resolved", "satisfaction": 5, "resolution_summary": "已挂失并补卡"},
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     gone = client.get(f"/api/v1/conversations/{call['id']}", headers=agent)
     assert gone.status_code == 403 and gone.json()["code"] == "access.denied"
@@ -66,8 +84,7 @@ def test_repeat_caller_lookup_in_any_form(client, gateway, login) -> None:
         assert response.json()["customer"]["id"] == first["customer_id"]
     posted = client.post("/api/v1/customers/lookup", json={"phone": "13812345678"}, headers=agent)
     assert posted.json()["conversations"][0]["id"] == first["id"]
-    missing = client.get("/api/v1/customers/lookup", params={"phone": "13900001111"},
-                         headers=agent)
+    missing = client.get("/api/v1/customers/lookup", params={"phone": "13900001111"}, headers=agent)
     assert missing.status_code == 404
     assert missing.json()["code"] == "contact.customer_not_found"
 
@@ -91,8 +108,11 @@ def test_idempotent_retry_returns_the_first_answer(client, gateway) -> None:
 def test_tickets_from_a_conversation(client, gateway, login) -> None:
     call = _new_call(client, gateway)
     agent = login("agent")
-    created = client.post(f"/api/v1/conversations/{call['id']}/tickets",
-                          json={"subject": "补寄银行卡", "priority": "high"}, headers=agent)
+    created = client.post(
+        f"/api/v1/conversations/{call['id']}/tickets",
+        json={"subject": "补寄银行卡", "priority": "high"},
+        headers=agent,
+    )
     assert created.status_code == 201, created.text
     ticket = created.json()
     assert client.get(f"/api/v1/tickets/{ticket['id']}", headers=agent).json() == ticket
@@ -125,12 +145,14 @@ def test_idle_and_absolute_expiry(client, login, world) -> None:
 
 def test_admin_manages_users_and_a_disabled_user_loses_access_at_once(client, login) -> None:
     admin = login("admin")
-    created = client.post("/api/v1/users", json={"username": "new.agent", "role": "agent"},
-                          headers=admin)
+    created = client.post(
+        "/api/v1/users", json={"username": "new.agent", "role": "agent"}, headers=admin
+    )
     assert created.status_code == 201, created.text
     password = created.json()["password"]
-    token = client.post("/api/v1/auth/login", json={
-        "tenant": "acme", "username": "new.agent", "password": password}).json()["token"]
+    token = client.post(
+        "/api/v1/auth/login", json={"tenant": "acme", "username": "new.agent", "password": password}
+    ).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=headers).status_code == 200
     assert client.post("/api/v1/users/new.agent/disable", headers=admin).status_code == 200
@@ -145,8 +167,10 @@ def test_refusals_are_audited(client, login, gateway, world) -> None:
     call = _new_call(client, gateway)
     intruder = login("agent2")
     assert client.get(f"/api/v1/conversations/{call['id']}", headers=intruder).status_code == 403
-    bad = client.post("/api/v1/auth/login",
-                      json={"tenant": "acme", "username": "agent", "password": "wrong-password"})
+    bad = client.post(
+        "/api/v1/auth/login",
+        json={"tenant": "acme", "username": "agent", "password": "wrong-password"},
+    )
     assert bad.status_code == 401
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()

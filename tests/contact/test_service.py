@@ -22,12 +22,23 @@ from anxin.contact.service import NewCustomer
 from anxin.kernel.principal import Principal, system_principal
 from anxin.pii.errors import InvalidPhoneNumber
 
-PHONE_FORMS = ["+86 138 1234 5678", "138-1234-5678", "13812345678", "0086 13812345678",
-               "＋８６ １３８１２３４５６７８", "(+86) 138.1234.5678"]
+PHONE_FORMS = [
+    "+86 138 1234 5678",
+    "138-1234-5678",
+    "13812345678",
+    "0086 13812345678",
+    "＋８６ １３８１２３４５６７８",
+    "(+86) 138.1234.5678",
+]
 
 
-def _create(world, principal: Principal, phone: str = "13812345678", agent: str | None = None,
-            **extra: object):
+def _create(
+    world,
+    principal: Principal,
+    phone: str = "13812345678",
+    agent: str | None = None,
+    **extra: object,
+):
     request = ConversationCreate.model_validate(
         {"phone": phone, "channel": "voice", "dialed_number": "95588", "agent": agent, **extra}
     )
@@ -39,7 +50,10 @@ def _append(world, principal: Principal, conversation_id: str, texts: list[str],
     messages = [MessageIn(speaker="customer", text=t) for t in texts]
     with world.runtime.db.unit_of_work(tenant_id=principal.tenant_id) as session:
         return world.contact().append_messages(
-            session, principal=principal, conversation_id=conversation_id, messages=messages,
+            session,
+            principal=principal,
+            conversation_id=conversation_id,
+            messages=messages,
             idempotency_key=key,
         )
 
@@ -78,9 +92,10 @@ def test_history_is_newest_first_across_days(world, clock) -> None:
 
 def test_lookup_of_unknown_number_is_not_found_and_audited(world) -> None:
     agent = world.acme.users["agent"]
-    with pytest.raises(CustomerNotFound), world.runtime.db.unit_of_work(
-        tenant_id=world.acme.id
-    ) as session:
+    with (
+        pytest.raises(CustomerNotFound),
+        world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session,
+    ):
         world.contact().lookup_by_phone(session, principal=agent, phone="13900001111")
     # The failed lookup's audit event rolled back with its transaction: the edge records
     # refusals only; a plain miss leaves nothing, and nothing half-written.
@@ -98,9 +113,10 @@ def test_invalid_phone_is_refused_and_nothing_is_stored(world) -> None:
 
 def test_a_tenant_never_sees_another_tenants_customer(world) -> None:
     _create(world, world.acme.gateway, phone="13812345678")
-    with pytest.raises(CustomerNotFound), world.runtime.db.unit_of_work(
-        tenant_id=world.globex.id
-    ) as session:
+    with (
+        pytest.raises(CustomerNotFound),
+        world.runtime.db.unit_of_work(tenant_id=world.globex.id) as session,
+    ):
         world.contact().lookup_by_phone(
             session, principal=world.globex.users["agent"], phone="13812345678"
         )
@@ -147,7 +163,9 @@ def test_an_agent_reads_only_their_current_conversation(world) -> None:
             )
     with db.unit_of_work(tenant_id=world.acme.id) as session:
         world.contact().close(
-            session, principal=world.acme.gateway, conversation_id=conversation.id,
+            session,
+            principal=world.acme.gateway,
+            conversation_id=conversation.id,
             request=CloseRequest(disposition="resolved", satisfaction=5),
         )
     with pytest.raises(AccessDenied), db.unit_of_work(tenant_id=world.acme.id) as session:
@@ -158,9 +176,10 @@ def test_an_agent_reads_only_their_current_conversation(world) -> None:
 
 def test_another_tenants_conversation_id_is_not_found(world) -> None:
     conversation = _create(world, world.acme.gateway, agent="agent")
-    with pytest.raises(ConversationNotFound), world.runtime.db.unit_of_work(
-        tenant_id=world.globex.id
-    ) as session:
+    with (
+        pytest.raises(ConversationNotFound),
+        world.runtime.db.unit_of_work(tenant_id=world.globex.id) as session,
+    ):
         world.contact().get_conversation(
             session, principal=world.globex.users["agent"], conversation_id=conversation.id
         )
@@ -185,9 +204,12 @@ def test_status_machine_and_timestamps(world, clock) -> None:
         )
     with db.unit_of_work(tenant_id=world.acme.id) as session:
         closed = contact.close(
-            session, principal=world.acme.users["agent"], conversation_id=conversation.id,
-            request=CloseRequest(disposition="resolved", satisfaction=4,
-                                 resolution_summary="补发新卡"),
+            session,
+            principal=world.acme.users["agent"],
+            conversation_id=conversation.id,
+            request=CloseRequest(
+                disposition="resolved", satisfaction=4, resolution_summary="补发新卡"
+            ),
         )
     assert (active.status, wrapped.status, closed.status) == ("active", "wrap_up", "closed")
     assert active.active_at is not None and wrapped.wrap_up_at is not None
@@ -203,7 +225,9 @@ def test_status_machine_and_timestamps(world, clock) -> None:
 
 def test_every_read_and_write_is_audited_with_fields_and_no_values(world) -> None:
     conversation = _create(
-        world, world.acme.gateway, agent="agent",
+        world,
+        world.acme.gateway,
+        agent="agent",
         customer=CustomerDetails(name="王小明", email="wxm@example.com").model_dump(),
     )
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
@@ -223,9 +247,13 @@ def test_every_read_and_write_is_audited_with_fields_and_no_values(world) -> Non
 
 def test_imported_customer_is_found_by_any_of_its_numbers_and_shown_masked(world) -> None:
     system = system_principal(world.acme.id)
-    item = NewCustomer(phones=["13812345678", "+86 139 8765 4321"], name="欧阳娜娜",
-                       email="Nana.OY@Example.com", id_number="11010519491231002x",
-                       address="北京市朝阳区建国路88号")
+    item = NewCustomer(
+        phones=["13812345678", "+86 139 8765 4321"],
+        name="欧阳娜娜",
+        email="Nana.OY@Example.com",
+        id_number="11010519491231002x",
+        address="北京市朝阳区建国路88号",
+    )
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         (customer_id,) = world.contact().import_customers(
             session, principal=system, customers=[item]
@@ -237,8 +265,10 @@ def test_imported_customer_is_found_by_any_of_its_numbers_and_shown_masked(world
         row = session.get(Customer, customer_id)
     assert history.customer.id == customer_id
     assert history.customer.model_dump(exclude={"id", "created_at"}) == {
-        "name": "欧***", "phones": ["138****5678", "139****4321"],
-        "email": "n***@example.com", "id_number": "110105********002X",
+        "name": "欧***",
+        "phones": ["138****5678", "139****4321"],
+        "email": "n***@example.com",
+        "id_number": "110105********002X",
         "address": "北京市朝阳区****",
     }
     assert row is not None and row.email_ct is not None

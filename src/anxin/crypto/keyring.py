@@ -35,7 +35,9 @@ class DataKey:
     cipher: AESGCM = dataclasses.field(repr=False)
 
     def seal(self, ref: FieldRef, plaintext: str) -> bytes:
-        return aead.seal(self.cipher, key_version=self.version, plaintext=plaintext.encode(), ref=ref)
+        return aead.seal(
+            self.cipher, key_version=self.version, plaintext=plaintext.encode(), ref=ref
+        )
 
     def open(self, ref: FieldRef, blob: bytes) -> str:
         return aead.open_sealed(self.cipher, blob=blob, ref=ref).decode()
@@ -77,7 +79,10 @@ class Keyring:
         )
         session.add(
             TenantIndexKey(
-                tenant_id=tenant_id, version=1, kek_version=kek_version, wrapped=wrapped,
+                tenant_id=tenant_id,
+                version=1,
+                kek_version=kek_version,
+                wrapped=wrapped,
                 created_at=now,
             )
         )
@@ -117,8 +122,12 @@ class Keyring:
         )
         session.add(
             DataKeyRow(
-                tenant_id=tenant_id, owner_id=owner_id, version=1, kek_version=kek_version,
-                wrapped=wrapped, created_at=now,
+                tenant_id=tenant_id,
+                owner_id=owner_id,
+                version=1,
+                kek_version=kek_version,
+                wrapped=wrapped,
+                created_at=now,
             )
         )
         key = DataKey(owner_id=owner_id, version=1, cipher=AESGCM(secret))

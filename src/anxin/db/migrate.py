@@ -21,3 +21,8 @@ def alembic_config(bind: Engine | Connection) -> Config:
 def upgrade(bind: Engine | Connection, *, revision: str = "head") -> None:
     """Bring the schema to `revision`; safe to call on an up-to-date database."""
     command.upgrade(alembic_config(bind), revision)
+
+
+def downgrade(bind: Engine | Connection, *, revision: str) -> None:
+    """Step the schema back to `revision` ("base" removes every table)."""
+    command.downgrade(alembic_config(bind), revision)

@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from anxin.cli.bootstrap import build_runtime
-from anxin.contact.service import ContactService
 from anxin.config import Settings
+from anxin.contact.service import ContactService
 from anxin.crypto.keyfile import LocalKeyFileProvider
 from anxin.db.migrate import upgrade
 from anxin.identity import service as identity_service

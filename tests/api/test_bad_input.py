@@ -23,8 +23,10 @@ def _assert_problem(response, status: int, code: str) -> None:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
     body = response.json()
-    assert body["code"] == code and body["status"] == status
-    assert body["type"].endswith(code) and body["title"]
+    assert body["code"] == code
+    assert body["status"] == status
+    assert body["type"].endswith(code)
+    assert body["title"]
 
 
 @pytest.fixture

@@ -70,9 +70,11 @@ def test_gateway_feeds_and_agent_reads_a_call(client, gateway, login) -> None:
         headers=gateway,
         json={"disposition": "resolved", "satisfaction": 5, "resolution_summary": "已挂失并补卡"},
     )
-    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed"
     gone = client.get(f"/api/v1/conversations/{call['id']}", headers=agent)
-    assert gone.status_code == 403 and gone.json()["code"] == "access.denied"
+    assert gone.status_code == 403
+    assert gone.json()["code"] == "access.denied"
 
 
 def test_repeat_caller_lookup_in_any_form(client, gateway, login) -> None:
@@ -102,7 +104,8 @@ def test_idempotent_retry_returns_the_first_answer(client, gateway) -> None:
     assert reused.status_code == 422
     assert reused.json()["code"] == "idempotency.key_reused"
     missing = client.post(url, json=body, headers=gateway)
-    assert missing.status_code == 400 and missing.json()["code"] == "idempotency.key_required"
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "idempotency.key_required"
 
 
 def test_tickets_from_a_conversation(client, gateway, login) -> None:
@@ -127,7 +130,8 @@ def test_logout_revokes_the_token(client, login) -> None:
     assert client.get("/api/v1/me", headers=agent).json()["role"] == "agent"
     assert client.post("/api/v1/auth/logout", headers=agent).status_code == 204
     after = client.get("/api/v1/me", headers=agent)
-    assert after.status_code == 401 and after.json()["code"] == "identity.session_invalid"
+    assert after.status_code == 401
+    assert after.json()["code"] == "identity.session_invalid"
 
 
 def test_idle_and_absolute_expiry(client, login, world) -> None:
@@ -160,7 +164,8 @@ def test_admin_manages_users_and_a_disabled_user_loses_access_at_once(client, lo
     names = [u["username"] for u in client.get("/api/v1/users", headers=admin).json()]
     assert "new.agent" in names
     gateway = client.post("/api/v1/gateways", json={"name": "chat-bot"}, headers=admin)
-    assert gateway.status_code == 201 and gateway.json()["api_key"].startswith("axg_")
+    assert gateway.status_code == 201
+    assert gateway.json()["api_key"].startswith("axg_")
 
 
 def test_refusals_are_audited(client, login, gateway, world) -> None:
@@ -175,10 +180,12 @@ def test_refusals_are_audited(client, login, gateway, world) -> None:
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     denied = [e for e in events if e.outcome == "denied"]
-    assert len(denied) == 1 and denied[0].object_id == call["id"]
+    assert len(denied) == 1
+    assert denied[0].object_id == call["id"]
     assert denied[0].actor_id == world.acme.users["agent2"].actor_id
     failed = [e for e in events if e.outcome == "failed"]
-    assert len(failed) == 1 and failed[0].action == "identity:session:login"
+    assert len(failed) == 1
+    assert failed[0].action == "identity:session:login"
     assert "wrong-password" not in repr(failed[0].detail)
 
 

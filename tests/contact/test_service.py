@@ -189,9 +189,8 @@ def test_status_machine_and_timestamps(world, clock) -> None:
     conversation = _create(world, world.acme.gateway)
     assert conversation.status == "queued"
     db, contact = world.runtime.db, world.contact()
-    with db.unit_of_work(tenant_id=world.acme.id) as session:
-        with pytest.raises(InvalidTransition):
-            contact.wrap_up(session, principal=world.acme.gateway, conversation_id=conversation.id)
+    with db.unit_of_work(tenant_id=world.acme.id) as session, pytest.raises(InvalidTransition):
+        contact.wrap_up(session, principal=world.acme.gateway, conversation_id=conversation.id)
     clock.advance(dt.timedelta(minutes=1))
     with db.unit_of_work(tenant_id=world.acme.id) as session:
         active = contact.assign(
@@ -212,9 +211,11 @@ def test_status_machine_and_timestamps(world, clock) -> None:
             ),
         )
     assert (active.status, wrapped.status, closed.status) == ("active", "wrap_up", "closed")
-    assert active.active_at is not None and wrapped.wrap_up_at is not None
+    assert active.active_at is not None
+    assert wrapped.wrap_up_at is not None
     assert wrapped.wrap_up_at - active.active_at == dt.timedelta(minutes=5)
-    assert closed.resolution_summary == "补发新卡" and closed.satisfaction == 4
+    assert closed.resolution_summary == "补发新卡"
+    assert closed.satisfaction == 4
     with pytest.raises(ConversationClosed):
         _append(world, world.acme.gateway, conversation.id, ["late"], "late")
     with db.unit_of_work(tenant_id=world.acme.id) as session, pytest.raises(InvalidTransition):
@@ -239,9 +240,11 @@ def test_every_read_and_write_is_audited_with_fields_and_no_values(world) -> Non
     read = [e for e in events if e.action == "contact:customer:read"]
     assert len(read) == 1
     assert read[0].actor_id == world.acme.users["agent"].actor_id
-    assert "customer.email" in read[0].fields and "customer.name" in read[0].fields
+    assert "customer.email" in read[0].fields
+    assert "customer.name" in read[0].fields
     dump = repr([(e.fields, e.detail) for e in events])
-    assert "wxm@example.com" not in dump and "13812345678" not in dump
+    assert "wxm@example.com" not in dump
+    assert "13812345678" not in dump
     assert {"contact:customer:create", "contact:conversation:create"} <= {e.action for e in events}
 
 
@@ -271,5 +274,6 @@ def test_imported_customer_is_found_by_any_of_its_numbers_and_shown_masked(world
         "id_number": "110105********002X",
         "address": "北京市朝阳区****",
     }
-    assert row is not None and row.email_ct is not None
+    assert row is not None
+    assert row.email_ct is not None
     assert b"example" not in row.email_ct.lower()

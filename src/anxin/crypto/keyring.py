@@ -11,9 +11,10 @@ import dataclasses
 import datetime as dt
 import os
 import threading
+from typing import cast
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from anxin.crypto import aead
@@ -24,6 +25,7 @@ from anxin.crypto.models import TenantIndexKey
 from anxin.crypto.provider import KeyProvider
 
 KEY_BYTES = 32
+DATA_KEYS = cast(Table, DataKeyRow.__table__)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -140,7 +142,15 @@ class Keyring:
             if cached is not None:
                 self._data_keys.move_to_end((owner_id, version))
                 return cached
-        row = session.get(DataKeyRow, (owner_id, version))
+        # A Core select: on a cold cache this runs once per customer touched.
+        row = session.execute(
+            select(
+                DATA_KEYS.c.tenant_id,
+                DATA_KEYS.c.kek_version,
+                DATA_KEYS.c.wrapped,
+                DATA_KEYS.c.destroyed_at,
+            ).where(DATA_KEYS.c.owner_id == owner_id, DATA_KEYS.c.version == version)
+        ).first()
         if row is None or row.tenant_id != tenant_id:
             raise UnknownKey(f"no data key v{version} for {owner_id}")
         if row.destroyed_at is not None:

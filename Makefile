@@ -34,7 +34,9 @@ unit: venv
 test: lint typecheck imports unit
 
 bench: venv
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.ingestion
+	$(BIN)/python -m bench.lookup
+	$(BIN)/python -m bench.http_lookup
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .coverage.* htmlcov

@@ -172,7 +172,7 @@ class ContactService:
         )
         if Status(conversation.status) not in rules.APPENDABLE:
             raise ConversationClosed()
-        key = self._customer_key(session, tenant_id, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id)
         now = self.clock.now()
         first = conversation.message_count + 1
         rows = [
@@ -271,7 +271,6 @@ class ContactService:
     def close(
         self, session: Session, *, principal: Principal, conversation_id: str, request: CloseRequest
     ) -> ConversationOut:
-        tenant_id = _tenant(principal)
         conversation = self._conversation(session, conversation_id, lock=True)
         authorize(
             principal,
@@ -287,7 +286,7 @@ class ContactService:
         fields: list[str] = ["conversation.disposition", "conversation.satisfaction"]
         summary = request.resolution_summary
         if summary is not None:
-            key = self._customer_key(session, tenant_id, conversation.customer_id)
+            key = self._customer_key(session, conversation.customer_id)
             conversation.resolution_summary_ct = key.seal(_summary_ref(conversation), summary)
             fields.append("conversation.resolution_summary")
         self._audit(
@@ -358,7 +357,7 @@ class ContactService:
         if not 1 <= limit <= PAGE_LIMIT or after < 0:
             raise InvalidInput(f"limit is 1-{PAGE_LIMIT} and after is 0 or more")
         conversation = self._readable_conversation(session, principal, conversation_id)
-        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id)
         rows = session.scalars(
             select(Message)
             .where(Message.conversation_id == conversation.id, Message.seq > after)
@@ -454,7 +453,7 @@ class ContactService:
         conversation = self._readable_conversation(
             session, principal, conversation_id, permission=Permission.TICKET_CREATE
         )
-        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id)
         now = self.clock.now()
         ticket = Ticket(
             id=new_id(),
@@ -488,7 +487,7 @@ class ContactService:
         conversation = self._readable_conversation(
             session, principal, conversation_id, permission=Permission.TICKET_READ_ASSIGNED
         )
-        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id)
         tickets = session.scalars(
             select(Ticket)
             .where(Ticket.conversation_id == conversation.id)
@@ -523,7 +522,7 @@ class ContactService:
                 status=conversation.status,
             ),
         )
-        key = self._customer_key(session, ticket.tenant_id, ticket.customer_id)
+        key = self._customer_key(session, ticket.customer_id)
         out = _ticket_out(ticket, key.open(_ticket_ref(ticket), ticket.subject_ct))
         self._audit(
             session,
@@ -735,11 +734,8 @@ class ContactService:
             raise CustomerNotFound()
         return customer
 
-    def _customer_key(self, session: Session, tenant_id: str, customer_id: str) -> DataKey:
-        customer = self._customer(session, customer_id)
-        return self.keyring.data_key(
-            session, tenant_id=tenant_id, owner_id=customer_id, version=customer.dek_version
-        )
+    def _customer_key(self, session: Session, customer_id: str) -> DataKey:
+        return self._key_of(session, self._customer(session, customer_id))
 
     def _key_of(self, session: Session, customer: Customer | CustomerRecord) -> DataKey:
         return self.keyring.data_key(
@@ -770,7 +766,7 @@ class ContactService:
     def _summary(self, session: Session, conversation: Conversation) -> str | None:
         if conversation.resolution_summary_ct is None:
             return None
-        key = self._customer_key(session, conversation.tenant_id, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id)
         return _open_summary(key, conversation)
 
     def _conversation_out(

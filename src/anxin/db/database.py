@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, t
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-import anxin.db.scoping  # noqa: F401  (registers the tenant filter on every Session)
+# Importing scoping also registers the tenant filter on every Session.
 from anxin.db.scoping import TENANT_KEY
 
 TENANT_ROLE = "anxin_tenant"

@@ -101,7 +101,6 @@ def seed_contacts(
     for person in people[: plan.conversations_for]:
         for _ in range(visits.randint(1, 3)):
             _replay_conversation(db, keyring, principal, person, faker, now, closed=True)
-        tick(0)
     for person in people[: plan.open_for_agent]:
         _replay_conversation(
             db, keyring, principal, person, faker, now, closed=False, agent=agent_username

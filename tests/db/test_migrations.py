@@ -81,3 +81,18 @@ def test_the_orm_refuses_to_write_into_another_tenant(world) -> None:
 def _add_in_scope(runtime, tenant_id: str, row: object) -> None:
     with runtime.db.unit_of_work(tenant_id=tenant_id) as session:
         session.add(row)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_tenant_units_of_work_run_as_the_restricted_role(world) -> None:
+    db = world.runtime.db
+    with db.unit_of_work(tenant_id=world.acme.id) as session:
+        role, tenant = session.execute(
+            text("SELECT current_user, current_setting('anxin.tenant_id', true)")
+        ).one()
+        visible = set(session.execute(text("SELECT id FROM tenants")).scalars())
+    assert (role, tenant) == ("anxin_tenant", world.acme.id)
+    assert visible == {world.acme.id}
+    with db.unit_of_work(tenant_id=None) as session:
+        role = session.execute(text("SELECT current_user")).scalar()
+    assert role != "anxin_tenant"

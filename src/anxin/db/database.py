@@ -30,7 +30,9 @@ def create_db_engine(url: str, *, pool_size: int = 8) -> Engine:
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise ValueError("database_url must be a sqlite:// or postgresql+psycopg:// URL")
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout; stale connections are recycled and
+    # a failed statement rolls its unit of work back like any other error.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -94,15 +96,17 @@ class Database:
         Used after a request authenticates inside its own transaction: the token lookup needs
         platform scope, the work that follows must see one tenant only.
         """
+        previous = session.info.get(TENANT_KEY)
         session.info[TENANT_KEY] = tenant_id
-        if self.dialect != "postgresql":
-            return
-        if tenant_id is None:
-            session.execute(text("RESET ROLE"))
-            session.execute(select(func.set_config("anxin.tenant_id", "", True)))
-            return
-        session.execute(text(f"SET LOCAL ROLE {TENANT_ROLE}"))
-        session.execute(select(func.set_config("anxin.tenant_id", tenant_id, True)))
+        if self.dialect != "postgresql" or tenant_id == previous:
+            return  # a new transaction starts in platform scope: SET LOCAL ended with the last
+        # One round trip: set_config(..., true) is SET LOCAL, undone when the transaction ends.
+        session.execute(
+            select(
+                func.set_config("role", TENANT_ROLE if tenant_id else "none", True),
+                func.set_config("anxin.tenant_id", tenant_id or "", True),
+            )
+        )
 
     def ping(self) -> None:
         """Raise if the database does not answer; used by the readiness probe."""

@@ -8,6 +8,7 @@ commit or vanish together (STYLE.md habit 1).
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -59,17 +60,17 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """Opens units of work on an engine, or (in tests) inside an outer connection's transaction."""
+    """Opens units of work on an engine."""
 
-    def __init__(self, bind: Engine | Connection) -> None:
-        self.bind = bind
-        if isinstance(bind, Connection):
-            # Bound to an outer transaction (tests, scripted migrations): commit a savepoint.
-            self._sessions = sessionmaker(
-                bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
-            )
-        else:
-            self._sessions = sessionmaker(bind=bind, expire_on_commit=False)
+    def __init__(self, engine: Engine) -> None:
+        self.bind = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        # SQLite admits one writer at a time, and every unit of work writes (its audit event).
+        # Queueing writers on a lock here is fair and immediate; leaving it to SQLite's busy
+        # handler makes waiting threads sleep in growing steps (seconds at p99 under load).
+        self._writer: contextlib.AbstractContextManager[object] = (
+            threading.RLock() if self.dialect == "sqlite" else contextlib.nullcontext()
+        )
 
     @property
     def dialect(self) -> str:
@@ -81,7 +82,7 @@ class Database:
 
         Commits when the block ends normally and rolls back on any exception.
         """
-        with self._sessions() as session:
+        with self._writer, self._sessions() as session:
             self.scope(session, tenant_id=tenant_id)
             try:
                 yield session
@@ -114,5 +115,4 @@ class Database:
             session.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
-        if isinstance(self.bind, Engine):
-            self.bind.dispose()
+        self.bind.dispose()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from anxin.access.permissions import Permission
@@ -42,6 +43,10 @@ MAX_PASSWORD_CHARS = 256
 # idle-time slack is invisible against a 30-minute idle expiry.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
 _MAX_TOKEN_CHARS = 128
+_SESSIONS = cast(Table, UserSession.__table__)
+_USERS = cast(Table, User.__table__)
+_TENANTS = cast(Table, Tenant.__table__)
+_GATEWAYS = cast(Table, GatewayAccount.__table__)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -261,43 +266,70 @@ def authenticate(
 def _authenticate_session(
     session: Session, *, token: str, clock: Clock, policy: SessionPolicy, client_addr: str | None
 ) -> Principal:
-    row = session.scalars(
-        select(UserSession).where(UserSession.token_hash == secrets.token_hash(token))
+    # One Core query for session, user and tenant: this runs on every request.
+    row = session.execute(
+        select(
+            _SESSIONS.c.id,
+            _SESSIONS.c.tenant_id,
+            _SESSIONS.c.user_id,
+            _SESSIONS.c.expires_at,
+            _SESSIONS.c.revoked_at,
+            _SESSIONS.c.last_seen_at,
+            _USERS.c.username,
+            _USERS.c.role,
+            _USERS.c.disabled_at,
+            _TENANTS.c.disabled_at.label("tenant_disabled_at"),
+        )
+        .join(_USERS, _USERS.c.id == _SESSIONS.c.user_id)
+        .join(_TENANTS, _TENANTS.c.id == _SESSIONS.c.tenant_id)
+        .where(_SESSIONS.c.token_hash == secrets.token_hash(token))
     ).first()
     now = clock.now()
     if row is None or row.revoked_at is not None or now >= row.expires_at:
         raise SessionInvalid()
     if now - row.last_seen_at >= policy.idle:
         raise SessionInvalid("the session expired after being idle")
-    user = session.get(User, row.user_id)
-    tenant = session.get(Tenant, row.tenant_id)
-    if user is None or user.disabled_at is not None or tenant is None or tenant.disabled_at:
+    if row.disabled_at is not None or row.tenant_disabled_at is not None:
         raise SessionInvalid()
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        row.last_seen_at = now
-    return _user_principal(user, row, client_addr)
+        session.execute(update(_SESSIONS).where(_SESSIONS.c.id == row.id).values(last_seen_at=now))
+    return Principal(
+        tenant_id=row.tenant_id,
+        actor_type=ActorType.USER,
+        actor_id=row.user_id,
+        role=Role(row.role),
+        name=row.username,
+        session_id=row.id,
+        client_addr=client_addr,
+    )
 
 
 def _authenticate_gateway(
     session: Session, *, token: str, clock: Clock, client_addr: str | None
 ) -> Principal:
-    account = session.scalars(
-        select(GatewayAccount).where(GatewayAccount.key_hash == secrets.token_hash(token))
+    row = session.execute(
+        select(
+            _GATEWAYS.c.id,
+            _GATEWAYS.c.tenant_id,
+            _GATEWAYS.c.name,
+            _GATEWAYS.c.disabled_at,
+            _GATEWAYS.c.last_used_at,
+            _TENANTS.c.disabled_at.label("tenant_disabled_at"),
+        )
+        .join(_TENANTS, _TENANTS.c.id == _GATEWAYS.c.tenant_id)
+        .where(_GATEWAYS.c.key_hash == secrets.token_hash(token))
     ).first()
-    if account is None or account.disabled_at is not None:
-        raise SessionInvalid()
-    tenant = session.get(Tenant, account.tenant_id)
-    if tenant is None or tenant.disabled_at is not None:
+    if row is None or row.disabled_at is not None or row.tenant_disabled_at is not None:
         raise SessionInvalid()
     now = clock.now()
-    if account.last_used_at is None or now - account.last_used_at >= TOUCH_INTERVAL:
-        account.last_used_at = now
+    if row.last_used_at is None or now - row.last_used_at >= TOUCH_INTERVAL:
+        session.execute(update(_GATEWAYS).where(_GATEWAYS.c.id == row.id).values(last_used_at=now))
     return Principal(
-        tenant_id=account.tenant_id,
+        tenant_id=row.tenant_id,
         actor_type=ActorType.GATEWAY,
-        actor_id=account.id,
+        actor_id=row.id,
         role=Role.GATEWAY,
-        name=account.name,
+        name=row.name,
         client_addr=client_addr,
     )
 

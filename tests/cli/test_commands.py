@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
+from anxin.db.migrate import downgrade
 from anxin.demo.fake import DemoFaker
 from anxin.demo.seed import DemoPlan
 
@@ -166,3 +168,16 @@ def test_world_readable_key_file_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "chmod 600" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_database_behind_the_code_is_refused_until_init(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    assert anxin(home, "init").returncode == 0
+    engine = create_engine(f"sqlite:///{home / 'anxin.db'}")
+    downgrade(engine, revision="base")
+    engine.dispose()
+    refused = anxin(home, "tenant", "list")
+    assert refused.returncode == 1
+    assert "run `anxin init`" in refused.stderr
+    assert anxin(home, "init").returncode == 0
+    assert anxin(home, "tenant", "list", "--json").returncode == 0

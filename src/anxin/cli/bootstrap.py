@@ -13,7 +13,7 @@ from anxin.crypto.certificates import TlsFiles, ensure_local_tls
 from anxin.crypto.keyfile import LocalKeyFileProvider
 from anxin.crypto.keyring import Keyring
 from anxin.db.database import Database, create_db_engine
-from anxin.db.migrate import upgrade
+from anxin.db.migrate import pending, upgrade
 from anxin.identity.deps import Runtime
 from anxin.identity.secrets import configure_password_hashing
 from anxin.kernel.clock import Clock, SystemClock
@@ -71,6 +71,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         parallelism=settings.argon2_parallelism,
     )
     engine = create_db_engine(settings.effective_database_url)
+    if pending(engine):
+        engine.dispose()
+        raise NotInitialized("the database schema is not current; run `anxin init` to migrate it")
     return Runtime(
         settings=settings,
         db=Database(engine),

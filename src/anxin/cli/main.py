@@ -9,7 +9,7 @@ import typer
 import uvicorn
 
 from anxin.app import create_app
-from anxin.cli import context, gateway, tenant, user
+from anxin.cli import context, gateway, output, tenant, user
 from anxin.cli.bootstrap import initialize
 from anxin.cli.demo import demo_exists, seed_demo
 from anxin.cli.output import console, reported_errors
@@ -67,8 +67,8 @@ def _demo(customers: int) -> None:
 def serve() -> None:
     """Serve the API over HTTPS (TLS 1.3 minimum). There is no plain-HTTP listener."""
     with reported_errors():
-        settings = context.settings()
         rt = context.runtime()
+        settings = rt.settings
         cert = settings.tls_cert or settings.tls_dir / "server.pem"
         key = settings.tls_key or settings.tls_dir / "server.key"
         server_ssl_context(cert, key)  # fails early, naming the file, if the pair is unusable
@@ -87,7 +87,8 @@ def serve() -> None:
         proxy_headers=False,
     )
     config.load()
-    if config.ssl is None:
+    if config.ssl is None:  # uvicorn built no TLS context: never serve plain HTTP
+        output.errors.print("error: tls.config_invalid: the server has no TLS context")
         raise typer.Exit(1)
     config.ssl.minimum_version = TLS_MIN_VERSION
     console.print(f"serving https://{settings.host}:{settings.port}/api/v1 (TLS 1.3 only)")

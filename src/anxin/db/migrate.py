@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,3 +28,11 @@ def upgrade(bind: Engine | Connection, *, revision: str = "head") -> None:
 def downgrade(bind: Engine | Connection, *, revision: str) -> None:
     """Step the schema back to `revision` ("base" removes every table)."""
     command.downgrade(alembic_config(bind), revision)
+
+
+def pending(engine: Engine) -> bool:
+    """True when the database is behind the code's newest revision (or has no schema yet)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current != heads

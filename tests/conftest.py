@@ -117,10 +117,12 @@ def clock() -> FrozenClock:
 def runtime(settings: Settings, clock: FrozenClock, backend: str) -> Iterator[Runtime]:
     rt = build_runtime(settings, clock=clock)
     yield rt
-    if backend == "postgres":
-        with rt.db.unit_of_work(tenant_id=None) as session:
-            session.execute(text(f"TRUNCATE {ALL_TABLES} RESTART IDENTITY CASCADE"))
     rt.db.dispose()
+    if backend == "postgres":
+        owner = create_engine(str(settings.database_url))
+        with owner.begin() as conn:
+            conn.execute(text(f"TRUNCATE {ALL_TABLES} RESTART IDENTITY CASCADE"))
+        owner.dispose()
 
 
 PASSWORD = "correct horse battery staple"

@@ -95,4 +95,8 @@ def test_tenant_units_of_work_run_as_the_restricted_role(world) -> None:
     assert visible == {world.acme.id}
     with db.unit_of_work(tenant_id=None) as session:
         role = session.execute(text("SELECT current_user")).scalar()
-    assert role != "anxin_tenant"
+        platform_view = set(session.execute(text("SELECT id FROM tenants")).scalars())
+    assert role == "anxin_tenant"
+    assert platform_view == {world.acme.id, world.globex.id}
+    with db.bind.connect() as conn:  # a connection that never chose a scope sees nothing
+        assert conn.execute(text("SELECT count(*) FROM tenants")).scalar() == 0

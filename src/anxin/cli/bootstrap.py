@@ -44,7 +44,7 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
     created = not key_file.exists()
     if created:
         LocalKeyFileProvider.create(key_file)
-    engine = create_db_engine(settings.effective_database_url)
+    engine = create_db_engine(settings.effective_database_url, restricted=False)
     try:
         upgrade(engine)
     finally:
@@ -70,16 +70,25 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         memory_kib=settings.argon2_memory_kib,
         parallelism=settings.argon2_parallelism,
     )
+    _check_schema(settings.effective_database_url)
     engine = create_db_engine(settings.effective_database_url)
-    if pending(engine):
-        engine.dispose()
-        raise NotInitialized("the database schema is not current; run `anxin init` to migrate it")
     return Runtime(
         settings=settings,
         db=Database(engine),
         keyring=Keyring(LocalKeyFileProvider(key_file)),
         clock=clock or SystemClock(),
     )
+
+
+def _check_schema(url: str) -> None:
+    # As the owner: before the first migration the restricted role does not exist yet.
+    owner = create_db_engine(url, restricted=False)
+    try:
+        behind = pending(owner)
+    finally:
+        owner.dispose()
+    if behind:
+        raise NotInitialized("the database schema is not current; run `anxin init` to migrate it")
 
 
 def _redacted(url: str) -> str:

@@ -285,11 +285,9 @@ TENANT_TABLES = {
 
 
 def _enable_row_level_security() -> None:
-    """The tenant role sees and writes only rows whose tenant matches `anxin.tenant_id`.
-
-    RLS is enabled, not forced: the connecting (owning) role runs platform-scope work such as
-    resolving a bearer token before the tenant is known, and every tenant-scoped unit of work
-    switches to the non-owner `anxin_tenant` role, to which the policies apply.
+    """The application's connections act as `anxin_tenant` (see db/database.py), a role that
+    owns nothing, so the policies below apply to everything the application does. It sees and
+    writes only rows whose tenant matches `anxin.tenant_id`. Migrations run as the owner.
     """
     op.execute(
         f"""
@@ -302,15 +300,18 @@ def _enable_row_level_security() -> None:
         """
     )
     op.execute(f"GRANT {TENANT_ROLE} TO CURRENT_USER")
+    scope = "current_setting('anxin.tenant_id', true)"
     for table, column in TENANT_TABLES.items():
-        privileges = "SELECT" if table == "tenants" else "SELECT, INSERT, UPDATE, DELETE"
-        op.execute(f"GRANT {privileges} ON {table} TO {TENANT_ROLE}")
+        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {TENANT_ROLE}")
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        # A tenant's unit of work sets its id; platform work (token lookup, tenant creation)
+        # sets '*'; a connection that set nothing matches no row.
+        rule = f"({column} = {scope} OR {scope} = '*')"
         op.execute(
             f"CREATE POLICY tenant_isolation ON {table} TO {TENANT_ROLE} "
-            f"USING ({column} = current_setting('anxin.tenant_id', true)) "
-            f"WITH CHECK ({column} = current_setting('anxin.tenant_id', true))"
+            f"USING {rule} WITH CHECK {rule}"
         )
+    op.execute(f"GRANT SELECT ON alembic_version TO {TENANT_ROLE}")
     op.execute(f"GRANT USAGE ON SEQUENCE audit_events_id_seq TO {TENANT_ROLE}")
 
 

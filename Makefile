@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 COVERAGE_FLOOR ?= 90
 
-.PHONY: run test lint typecheck imports unit venv bench clean
+.PHONY: run test lint typecheck imports unit softhsm venv bench clean
 
 $(BIN)/anxin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ typecheck: venv
 imports: venv
 	$(BIN)/lint-imports
 
-unit: venv
+# The HSM tests run against SoftHSM2 (Debian package softhsm2); .ci/run installs it.
+softhsm:
+	@command -v softhsm2-util >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq softhsm2 >/dev/null; \
+		else echo "softhsm2 is missing: sudo apt-get install softhsm2" >&2; exit 1; fi; }
+
+unit: venv softhsm
 	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
 test: lint typecheck imports unit
@@ -37,6 +43,8 @@ bench: venv
 	$(BIN)/python -m bench.ingestion
 	$(BIN)/python -m bench.lookup
 	$(BIN)/python -m bench.http_lookup
+	$(BIN)/python -m bench.crypto_ops
+	$(BIN)/python -m bench.key_rotation
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .coverage.* htmlcov

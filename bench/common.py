@@ -37,7 +37,7 @@ def store(backend: str) -> Iterator[Runtime]:
         try:
             yield runtime
         finally:
-            runtime.db.dispose()
+            runtime.close()
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from anxin.cli.bootstrap import build_runtime
 from anxin.config import Settings
 from anxin.contact.service import ContactService
 from anxin.crypto.keyfile import LocalKeyFileProvider
+from anxin.crypto.keystore import Keystore
 from anxin.db.migrate import upgrade
 from anxin.identity import service as identity_service
 from anxin.identity.deps import Runtime
@@ -43,7 +44,7 @@ START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 ALL_TABLES = (
     "messages, tickets, conversations, customer_index, customers, idempotency_keys, "
-    "user_sessions, gateway_accounts, users, data_keys, tenant_index_keys, audit_events, tenants"
+    "user_sessions, gateway_accounts, users, audit_events, tenants"
 )
 
 
@@ -103,9 +104,12 @@ def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Se
     LocalKeyFileProvider.create(home / "keys" / "anxin.keys")
     if backend == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_template"), home / "anxin.db")
-        return Settings(home=home, **FAST_ARGON2)
-    url = request.getfixturevalue("postgres_url")
-    return Settings(home=home, database_url=url, **FAST_ARGON2)
+        made = Settings(home=home, **FAST_ARGON2)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        made = Settings(home=home, database_url=url, **FAST_ARGON2)
+    Keystore.open(made.effective_keystore_url, create=True).dispose()
+    return made
 
 
 @pytest.fixture
@@ -117,7 +121,7 @@ def clock() -> FrozenClock:
 def runtime(settings: Settings, clock: FrozenClock, backend: str) -> Iterator[Runtime]:
     rt = build_runtime(settings, clock=clock)
     yield rt
-    rt.db.dispose()
+    rt.close()
     if backend == "postgres":
         owner = create_engine(str(settings.database_url))
         with owner.begin() as conn:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from anxin.audit import models as audit_models
 from anxin.contact import models as contact_models
-from anxin.crypto import models as crypto_models
 from anxin.db.base import Base
 from anxin.identity import models as identity_models
 from anxin.tenancy import models as tenancy_models
 
-MODULES = (audit_models, contact_models, crypto_models, identity_models, tenancy_models)
+MODULES = (audit_models, contact_models, identity_models, tenancy_models)
 metadata = Base.metadata

@@ -21,11 +21,12 @@ from anxin.access.errors import AccessDenied
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
 from anxin.contact.api import router as contact_router
+from anxin.crypto.errors import UnwrapFailed
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, client_addr
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid
 from anxin.kernel.errors import AnxinError
-from anxin.kernel.principal import ActorType, Principal, Role
+from anxin.kernel.principal import ActorType, Principal, Role, system_principal
 
 log = logging.getLogger("anxin.http")
 
@@ -184,6 +185,10 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         )
         action, object_type, object_id = AuditAction.LOGIN, "session", None
         detail, outcome = {"reason": "authentication_failed"}, Outcome.FAILED
+    elif isinstance(exc, UnwrapFailed):
+        principal = system_principal(exc.tenant_id, name="keyring")
+        action, object_type, object_id = AuditAction.KEY_UNWRAP_FAILED, "key", None
+        detail, outcome = {"key": exc.what, "reason": exc.reason}, Outcome.FAILED
     elif isinstance(exc, SessionInvalid) and principal is None:
         return  # no identity to attribute; rate-limiting and alerts come with issue 6
     else:

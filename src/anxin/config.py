@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -34,6 +34,24 @@ class Settings(BaseSettings):
     )
     key_file: Path | None = Field(
         None, description="Local key-file provider path (mode 0600). Unset: <home>/keys/anxin.keys."
+    )
+    key_provider: Literal["local-file", "pkcs11"] = Field(
+        "local-file", description="Where tenant KEKs live: the local key file or a PKCS#11 HSM."
+    )
+    key_passphrase: SecretStr | None = Field(
+        None,
+        description="Passphrase protecting the local key file (scrypt-derived wrapping key). "
+        "Unset: the file is protected by its permissions only.",
+    )
+    pkcs11_module: Path | None = Field(
+        None, description="PKCS#11 module (.so), e.g. /usr/lib/softhsm/libsofthsm2.so."
+    )
+    pkcs11_token_label: str | None = Field(None, description="Label of the PKCS#11 token.")
+    pkcs11_pin: SecretStr | None = Field(None, description="User PIN of the PKCS#11 token.")
+    keystore_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the keystore (wrapped data and index keys), kept apart "
+        "from the records so erasure reaches their backups. Unset: <home>/keys/keystore.db.",
     )
     host: str = Field("127.0.0.1", description="Address `anxin serve` listens on.")
     port: int = Field(8443, ge=1, le=65535, description="HTTPS port.")
@@ -88,6 +106,11 @@ class Settings(BaseSettings):
     @property
     def effective_key_file(self) -> Path:
         return self.key_file or self.home / "keys" / "anxin.keys"
+
+    @property
+    def effective_keystore_url(self) -> str:
+        default = (self.effective_key_file.parent / "keystore.db").resolve()
+        return self.keystore_url or f"sqlite:///{default}"
 
     @property
     def tls_dir(self) -> Path:

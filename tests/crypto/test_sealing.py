@@ -10,8 +10,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from anxin.crypto import aead
 from anxin.crypto.aead import FieldRef
 from anxin.crypto.blind_index import IndexKind, blind_digest
-from anxin.crypto.errors import DecryptionFailed, KeyFileError, UnknownKey
-from anxin.crypto.keyfile import LocalKeyFileProvider
+from anxin.crypto.errors import DecryptionFailed
 
 REF = FieldRef("tenant-a", "customers", "email", "row-1")
 
@@ -63,25 +62,3 @@ def test_blind_digests_depend_on_key_and_kind() -> None:
     assert phone == blind_digest(key_a, kind=IndexKind.PHONE, normalized="+8613812345678")
     assert phone != blind_digest(key_b, kind=IndexKind.PHONE, normalized="+8613812345678")
     assert phone != blind_digest(key_a, kind=IndexKind.ID_NUMBER, normalized="+8613812345678")
-
-
-def test_key_file_is_private_and_wraps_keys(tmp_path) -> None:
-    path = tmp_path / "keys" / "anxin.keys"
-    provider = LocalKeyFileProvider.create(path)
-    assert oct(path.stat().st_mode & 0o777) == "0o600"
-    version = provider.create_kek(tenant_id="t1")
-    wrapped = provider.wrap(tenant_id="t1", kek_version=version, key=b"k" * 32, context=b"ctx")
-    reopened = LocalKeyFileProvider(path)
-    assert (
-        reopened.unwrap(tenant_id="t1", kek_version=version, wrapped=wrapped, context=b"ctx")
-        == b"k" * 32
-    )
-    with pytest.raises(DecryptionFailed):
-        reopened.unwrap(tenant_id="t1", kek_version=version, wrapped=wrapped, context=b"other")
-    with pytest.raises(UnknownKey):
-        reopened.unwrap(tenant_id="t2", kek_version=1, wrapped=wrapped, context=b"ctx")
-    with pytest.raises(KeyFileError):
-        LocalKeyFileProvider.create(path)
-    path.chmod(0o640)
-    with pytest.raises(KeyFileError, match="chmod 600"):
-        LocalKeyFileProvider(path)

@@ -28,7 +28,14 @@ class AuditAction(enum.StrEnum):
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ = "contact:ticket:read"
     TICKET_UPDATE = "contact:ticket:update"
+    CUSTOMER_ERASE = "contact:customer:erase"
     ACCESS_DENIED = "access:decision:deny"
+    KEY_CREATE = "crypto:key:create"
+    KEY_ROTATE = "crypto:key:rotate"
+    KEY_RETIRE = "crypto:key:retire"
+    KEY_DESTROY = "crypto:key:destroy"
+    KEY_UNWRAP_FAILED = "crypto:key:unwrap_failed"
+    KEY_CHECK = "crypto:key:check"
 
 
 class Outcome(enum.StrEnum):

@@ -10,13 +10,15 @@ from sqlalchemy.engine import make_url
 
 from anxin.config import Settings
 from anxin.crypto.certificates import TlsFiles, ensure_local_tls
-from anxin.crypto.keyfile import LocalKeyFileProvider
 from anxin.crypto.keyring import Keyring
+from anxin.crypto.keystore import Keystore
+from anxin.crypto.providers import create_local_key_file, open_provider
 from anxin.db.database import Database, create_db_engine
 from anxin.db.migrate import pending, upgrade
 from anxin.identity.deps import Runtime
 from anxin.identity.secrets import configure_password_hashing
 from anxin.kernel.clock import Clock, SystemClock
+from anxin.keys.legacy import adopt_legacy_keys
 
 
 class NotInitialized(Exception):
@@ -41,14 +43,17 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
     settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(settings.home, 0o700)
     key_file = settings.effective_key_file
-    created = not key_file.exists()
-    if created:
-        LocalKeyFileProvider.create(key_file)
+    created = create_local_key_file(settings)
+    provider = open_provider(settings)  # proves passphrase or PIN before anything else is made
+    keystore = Keystore.open(settings.effective_keystore_url, create=True)
     engine = create_db_engine(settings.effective_database_url, restricted=False)
     try:
+        adopt_legacy_keys(engine, keystore, provider, now=clock.now())
         upgrade(engine)
     finally:
         engine.dispose()
+        keystore.dispose()
+        provider.close()
     tls = None
     if settings.uses_local_ca:
         tls = ensure_local_tls(settings.tls_dir, now=clock.now())
@@ -63,7 +68,7 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     key_file = settings.effective_key_file
-    if not key_file.exists():
+    if settings.key_provider == "local-file" and not key_file.exists():
         raise NotInitialized(f"no key file at {key_file}; run `anxin init` first")
     configure_password_hashing(
         time_cost=settings.argon2_time_cost,
@@ -72,11 +77,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     )
     _check_schema(settings.effective_database_url)
     engine = create_db_engine(settings.effective_database_url)
+    keyring = Keyring(open_provider(settings), Keystore.open(settings.effective_keystore_url))
     return Runtime(
-        settings=settings,
-        db=Database(engine),
-        keyring=Keyring(LocalKeyFileProvider(key_file)),
-        clock=clock or SystemClock(),
+        settings=settings, db=Database(engine), keyring=keyring, clock=clock or SystemClock()
     )
 
 

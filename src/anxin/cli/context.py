@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+
 from anxin.cli.bootstrap import build_runtime
 from anxin.config import Settings, load_settings
 from anxin.identity.deps import Runtime
@@ -14,7 +16,10 @@ def settings() -> Settings:
 
 
 def runtime() -> Runtime:
-    return build_runtime(load_settings())
+    """The command's runtime, closed when the process exits (flushing key usage counts)."""
+    rt = build_runtime(load_settings())
+    atexit.register(rt.close)
+    return rt
 
 
 def tenant_admin(rt: Runtime, tenant_name: str) -> Principal:

@@ -28,6 +28,9 @@ class Customer(TenantOwned, Base):
     address_ct: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # Set when the customer was erased: keys destroyed, sealed columns emptied, row kept so
+    # conversation statistics still add up.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class CustomerIndex(TenantOwned, Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -64,7 +65,7 @@ _CONVERSATION_COLUMNS = _columns(CONVERSATIONS, ConversationRecord)
 
 
 def customer_by_digest(
-    session: Session, *, tenant_id: str, kind: str, digest: bytes
+    session: Session, *, tenant_id: str, kind: str, digests: Sequence[bytes]
 ) -> CustomerRecord | None:
     """The oldest customer whose blind index has this digest (a number shared by a household
     resolves to whoever had it first)."""
@@ -74,7 +75,7 @@ def customer_by_digest(
         .where(
             CUSTOMER_INDEX.c.tenant_id == tenant_id,
             CUSTOMER_INDEX.c.kind == kind,
-            CUSTOMER_INDEX.c.digest == digest,
+            CUSTOMER_INDEX.c.digest.in_(digests),
             CUSTOMERS.c.tenant_id == tenant_id,
         )
         .order_by(CUSTOMERS.c.created_at)

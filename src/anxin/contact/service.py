@@ -61,7 +61,7 @@ from anxin.contact.schemas import (
 )
 from anxin.crypto.aead import FieldRef
 from anxin.crypto.blind_index import IndexKind, blind_digest
-from anxin.crypto.keyring import DataKey, Keyring
+from anxin.crypto.keyring import IndexKey, Keyring, OwnerKeys, Sealer
 from anxin.identity.models import User
 from anxin.kernel.clock import Clock
 from anxin.kernel.errors import InvalidInput
@@ -172,7 +172,7 @@ class ContactService:
         )
         if Status(conversation.status) not in rules.APPENDABLE:
             raise ConversationClosed()
-        key = self._customer_key(session, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         first = conversation.message_count + 1
         rows = [
@@ -286,7 +286,7 @@ class ContactService:
         fields: list[str] = ["conversation.disposition", "conversation.satisfaction"]
         summary = request.resolution_summary
         if summary is not None:
-            key = self._customer_key(session, conversation.customer_id)
+            key = self._customer_key(session, conversation.customer_id, sealing=True)
             conversation.resolution_summary_ct = key.seal(_summary_ref(conversation), summary)
             fields.append("conversation.resolution_summary")
         self._audit(
@@ -453,7 +453,7 @@ class ContactService:
         conversation = self._readable_conversation(
             session, principal, conversation_id, permission=Permission.TICKET_CREATE
         )
-        key = self._customer_key(session, conversation.customer_id)
+        key = self._customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         ticket = Ticket(
             id=new_id(),
@@ -544,14 +544,14 @@ class ContactService:
         tenant_id = _tenant(principal)
         authorize(principal, Permission.CUSTOMER_IMPORT, object_type="customer")
         now = self.clock.now()
-        index_key = self.keyring.index_key(session, tenant_id=tenant_id)
+        items = list(customers)
+        ids = [new_id() for _ in items]
+        keys = self.keyring.new_data_keys(tenant_id=tenant_id, owner_ids=ids, now=now)
+        index_keys = self.keyring.index_keys(tenant_id=tenant_id)
         customer_rows: list[dict[str, object]] = []
         index_rows: list[dict[str, object]] = []
-        for item in customers:
-            customer_id = new_id()
-            key = self.keyring.new_data_key(
-                session, tenant_id=tenant_id, owner_id=customer_id, now=now
-            )
+        for customer_id, item in zip(ids, items, strict=True):
+            key = keys[customer_id]
             values = _normalized_values(item)
             customer_rows.append(
                 {
@@ -563,16 +563,7 @@ class ContactService:
                     **_sealed_columns(key, tenant_id, customer_id, values),
                 }
             )
-            index_rows.extend(
-                {
-                    "tenant_id": tenant_id,
-                    "kind": kind.value,
-                    "digest": digest,
-                    "customer_id": customer_id,
-                    "key_version": index_key.version,
-                }
-                for kind, digest in _digests(index_key.key, values)
-            )
+            index_rows.extend(_index_rows(index_keys, tenant_id, customer_id, values))
         session.flush()
         if customer_rows:
             session.execute(insert(Customer), customer_rows)
@@ -611,24 +602,17 @@ class ContactService:
         )
         values = _normalized_values(item)
         customer = Customer(id=new_id(), tenant_id=tenant_id, created_at=now, updated_at=now)
-        key = self.keyring.new_data_key(session, tenant_id=tenant_id, owner_id=customer.id, now=now)
+        key = self.keyring.new_data_key(tenant_id=tenant_id, owner_id=customer.id, now=now)
         customer.dek_version = key.version
         for column, blob in _sealed_columns(key, tenant_id, customer.id, values).items():
             setattr(customer, column, blob)
         session.add(customer)
         # No ORM relationships tie rows together, so flush the parent before its children.
         session.flush()
-        index_key = self.keyring.index_key(session, tenant_id=tenant_id)
-        for kind, digest in _digests(index_key.key, values):
-            session.add(
-                CustomerIndex(
-                    tenant_id=tenant_id,
-                    kind=kind.value,
-                    digest=digest,
-                    customer_id=customer.id,
-                    key_version=index_key.version,
-                )
-            )
+        index_keys = self.keyring.index_keys(tenant_id=tenant_id)
+        session.execute(
+            insert(CustomerIndex), _index_rows(index_keys, tenant_id, customer.id, values)
+        )
         self._audit(
             session,
             principal,
@@ -641,10 +625,13 @@ class ContactService:
         return customer
 
     def _find_by_phone(self, session: Session, tenant_id: str, e164: str) -> CustomerRecord | None:
-        index_key = self.keyring.index_key(session, tenant_id=tenant_id)
-        digest = blind_digest(index_key.key, kind=IndexKind.PHONE, normalized=e164)
+        # Every active index key: while an index is rebuilt, a number is under either version.
+        digests = [
+            blind_digest(k.key, kind=IndexKind.PHONE, normalized=e164)
+            for k in self.keyring.index_keys(tenant_id=tenant_id)
+        ]
         return records.customer_by_digest(
-            session, tenant_id=tenant_id, kind=IndexKind.PHONE.value, digest=digest
+            session, tenant_id=tenant_id, kind=IndexKind.PHONE.value, digests=digests
         )
 
     def _history(
@@ -726,23 +713,32 @@ class ContactService:
             raise ConversationNotFound()
         return conversation
 
-    def _customer(self, session: Session, customer_id: str) -> Customer:
+    def _customer(self, session: Session, customer_id: str, *, sealing: bool = False) -> Customer:
         # get() answers from the identity map when the row is already loaded in this unit of
         # work (the common case: a lookup, then its history), and is tenant-filtered otherwise.
-        customer = session.get(Customer, customer_id)
-        if customer is None:
+        # Sealing takes a shared row lock (PostgreSQL; SQLite writers are serial anyway): a DEK
+        # rotation locks the row exclusively, so no value is sealed under a key being replaced.
+        customer = (
+            session.get(
+                Customer, customer_id, with_for_update={"read": True}, populate_existing=True
+            )
+            if sealing
+            else session.get(Customer, customer_id)
+        )
+        if customer is None or customer.erased_at is not None:
             raise CustomerNotFound()
         return customer
 
-    def _customer_key(self, session: Session, customer_id: str) -> DataKey:
-        return self._key_of(session, self._customer(session, customer_id))
+    def _customer_key(
+        self, session: Session, customer_id: str, *, sealing: bool = False
+    ) -> OwnerKeys:
+        return self._key_of(session, self._customer(session, customer_id, sealing=sealing))
 
-    def _key_of(self, session: Session, customer: Customer | CustomerRecord) -> DataKey:
-        return self.keyring.data_key(
-            session,
+    def _key_of(self, session: Session, customer: Customer | CustomerRecord) -> OwnerKeys:
+        return self.keyring.owner_keys(
             tenant_id=customer.tenant_id,
             owner_id=customer.id,
-            version=customer.dek_version,
+            current_version=customer.dek_version,
         )
 
     def _agent(self, session: Session, username: str) -> User:
@@ -800,7 +796,7 @@ class ContactService:
         session: Session,
         customer: Customer | CustomerRecord,
         *,
-        key: DataKey | None = None,
+        key: Sealer | None = None,
     ) -> CustomerOut:
         key = key or self._key_of(session, customer)
         values = _open_customer(key, customer)
@@ -922,7 +918,25 @@ def _normalized_values(item: NewCustomer) -> dict[str, str | None]:
     }
 
 
-def _digests(index_key: bytes, values: dict[str, str | None]) -> list[tuple[IndexKind, bytes]]:
+def _index_rows(
+    keys: Sequence[IndexKey], tenant_id: str, customer_id: str, values: dict[str, str | None]
+) -> list[dict[str, object]]:
+    """Blind-index entries of a customer under every active index key version."""
+    return [
+        {
+            "tenant_id": tenant_id,
+            "kind": kind.value,
+            "digest": digest,
+            "customer_id": customer_id,
+            "key_version": key.version,
+        }
+        for key in keys
+        for kind, digest in index_digests(key.key, values)
+    ]
+
+
+def index_digests(index_key: bytes, values: dict[str, str | None]) -> list[tuple[IndexKind, bytes]]:
+    """The (kind, digest) pairs a customer's normalized values give under one index key."""
     out: list[tuple[IndexKind, bytes]] = []
     for phone in json.loads(values["phones"] or "[]"):
         out.append(
@@ -936,7 +950,7 @@ def _digests(index_key: bytes, values: dict[str, str | None]) -> list[tuple[Inde
 
 
 def _sealed_columns(
-    key: DataKey, tenant_id: str, customer_id: str, values: dict[str, str | None]
+    key: Sealer, tenant_id: str, customer_id: str, values: dict[str, str | None]
 ) -> dict[str, bytes | None]:
     return {
         f"{name}_ct": None
@@ -946,7 +960,7 @@ def _sealed_columns(
     }
 
 
-def _open_customer(key: DataKey, customer: Customer | CustomerRecord) -> dict[str, str | None]:
+def _open_customer(key: Sealer, customer: Customer | CustomerRecord) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for name in CUSTOMER_FIELDS:
         blob: bytes | None = getattr(customer, f"{name}_ct")
@@ -986,7 +1000,7 @@ def _ticket_ref(ticket: Ticket) -> FieldRef:
     return FieldRef(ticket.tenant_id, "tickets", "subject", ticket.id)
 
 
-def _open_summary(key: DataKey, conversation: Conversation | ConversationRecord) -> str | None:
+def _open_summary(key: Sealer, conversation: Conversation | ConversationRecord) -> str | None:
     blob = conversation.resolution_summary_ct
     return None if blob is None else key.open(_summary_ref(conversation), blob)
 

@@ -40,6 +40,11 @@ class Runtime:
     keyring: Keyring
     clock: Clock
 
+    def close(self) -> None:
+        """Flush key usage counts and release the keystore, provider and database."""
+        self.keyring.close()
+        self.db.dispose()
+
     @property
     def session_policy(self) -> SessionPolicy:
         return SessionPolicy(

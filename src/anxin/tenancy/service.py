@@ -59,7 +59,7 @@ def add_tenant(
     tenant = Tenant(id=new_id(), name=name, region=region, created_at=now)
     session.add(tenant)
     session.flush()
-    keyring.create_tenant_keys(session, tenant_id=tenant.id, now=now)
+    keyring.create_tenant_keys(tenant_id=tenant.id, now=now)
     audit_service.append(
         session,
         principal=principal,
@@ -68,6 +68,15 @@ def add_tenant(
         object_id=tenant.id,
         now=now,
         detail={"region": region},
+    )
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.KEY_CREATE,
+        object_type="key",
+        object_id=tenant.id,
+        now=now,
+        detail={"keys": ["kek:v1", "index:v1"], "provider": keyring.provider.name},
     )
     return tenant
 

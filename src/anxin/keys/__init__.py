@@ -1,0 +1,1 @@
+"""Key management operations: status, rotation, verification (`anxin keys`)."""

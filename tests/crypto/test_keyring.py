@@ -1,0 +1,109 @@
+"""The keyring and keystore: versions, usage limits, destruction, and no key material in reprs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from anxin.crypto.aead import FieldRef
+from anxin.crypto.errors import KeyDestroyed, KeyExhausted, KeystoreError, UnwrapFailed
+from anxin.crypto.keyfile import LocalKeyFileProvider
+from anxin.crypto.keyring import FLUSH_EVERY, Keyring
+from anxin.crypto.keystore import Keystore, data_keys
+
+NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
+REF = FieldRef("t1", "customers", "email", "owner-1")
+
+
+@pytest.fixture
+def keyring(tmp_path: Path) -> Iterator[Keyring]:
+    provider = LocalKeyFileProvider.create(tmp_path / "keys" / "anxin.keys")
+    store = Keystore.open(f"sqlite:///{tmp_path / 'keys' / 'keystore.db'}", create=True)
+    ring = Keyring(provider, store, invocation_limit=FLUSH_EVERY * 2 + 10)
+    ring.create_tenant_keys(tenant_id="t1", now=NOW)
+    yield ring
+    ring.close()
+
+
+def _seal_many(key, count: int) -> None:
+    for _ in range(count):
+        key.seal(REF, "x")
+
+
+def test_keystore_file_is_private_and_a_missing_one_says_run_init(tmp_path: Path, keyring):
+    path = tmp_path / "keys" / "keystore.db"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(KeystoreError, match="anxin init"):
+        Keystore.open(f"sqlite:///{tmp_path / 'nowhere.db'}")
+
+
+def test_tenant_keys_are_idempotent_and_versioned(keyring: Keyring):
+    keyring.create_tenant_keys(tenant_id="t1", now=NOW)  # a retried tenant creation
+    assert [k.version for k in keyring.index_keys(tenant_id="t1")] == [1]
+    keyring.add_index_key(tenant_id="t1", version=2, now=NOW)
+    assert [k.version for k in keyring.index_keys(tenant_id="t1")] == [2, 1]
+    with keyring.keystore.connect() as conn:
+        assert keyring.current_kek_version(conn, tenant_id="t1") == 1
+
+
+def test_values_open_under_the_version_that_sealed_them(keyring: Keyring):
+    v1 = keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
+    old = v1.seal(REF, "zhang@example.com")
+    keyring.ensure_data_keys(tenant_id="t1", versions={"owner-1": 2}, now=NOW)
+    keys = keyring.owner_keys(tenant_id="t1", owner_id="owner-1", current_version=2)
+    new = keys.seal(REF, "li@example.com")
+    assert (keys.open(REF, old), keys.open(REF, new)) == ("zhang@example.com", "li@example.com")
+
+
+def test_seal_counts_are_stored_and_the_limit_stops_sealing(keyring: Keyring):
+    key = keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
+    _seal_many(key, FLUSH_EVERY + 5)
+    with keyring.keystore.connect() as conn:
+        stored = conn.execute(select(data_keys.c.invocations)).scalar_one()
+    assert stored == FLUSH_EVERY
+    keyring.flush_usage()
+    with keyring.keystore.connect() as conn:
+        assert conn.execute(select(data_keys.c.invocations)).scalar_one() == FLUSH_EVERY + 5
+    # Another process's seals count too: they arrive with the next flush.
+    with keyring.keystore.begin() as conn:
+        conn.execute(update(data_keys).values(invocations=data_keys.c.invocations + FLUSH_EVERY))
+    with pytest.raises(KeyExhausted, match="rotate"):
+        _seal_many(key, FLUSH_EVERY * 2)
+
+
+def test_destroyed_keys_are_gone_and_say_so(keyring: Keyring):
+    key = keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
+    blob = key.seal(REF, "zhang@example.com")
+    assert keyring.destroy_data_keys(tenant_id="t1", owner_id="owner-1", now=NOW) == 1
+    keys = keyring.owner_keys(tenant_id="t1", owner_id="owner-1", current_version=1)
+    with pytest.raises(KeyDestroyed):
+        keys.open(REF, blob)
+
+
+def test_a_tampered_wrapped_key_fails_naming_the_key_not_its_bytes(keyring: Keyring):
+    keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
+    keyring.forget("owner-1")
+    with keyring.keystore.begin() as conn:
+        wrapped = conn.execute(select(data_keys.c.wrapped)).scalar_one()
+        conn.execute(update(data_keys).values(wrapped=wrapped[:-1] + bytes([wrapped[-1] ^ 1])))
+    with pytest.raises(UnwrapFailed) as caught:
+        keyring.data_key(tenant_id="t1", owner_id="owner-1", version=1)
+    assert "data key v1 of owner-1" in str(caught.value)
+    assert wrapped.hex()[:16] not in str(caught.value)
+    assert caught.value.tenant_id == "t1"
+
+
+def test_no_key_material_in_reprs(keyring: Keyring):
+    key = keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
+    index = keyring.index_key(tenant_id="t1")
+    text = repr(key) + repr(index) + repr(keyring.provider)
+    assert index.key.hex() not in text
+    assert repr(index.key) not in text
+    assert "cipher" not in repr(key)
+    assert os.fspath(keyring.provider.path) in repr(keyring.provider)

@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     CUSTOMER_LOOKUP = "contact:customer:lookup"
     CUSTOMER_READ_ASSIGNED = "contact:customer:read_assigned"
     CUSTOMER_IMPORT = "contact:customer:import"
+    CUSTOMER_ERASE = "contact:customer:erase"
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ_ASSIGNED = "contact:ticket:read_assigned"
     USER_MANAGE = "identity:user:manage"
@@ -50,7 +51,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.GATEWAY_MANAGE}),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
     Role.SECURITY_OFFICER: frozenset(),
-    Role.PRIVACY_OFFICER: frozenset(),
+    # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
+    Role.PRIVACY_OFFICER: frozenset({Permission.CUSTOMER_ERASE}),
     Role.GATEWAY: frozenset(
         {
             Permission.CONVERSATION_CREATE,

@@ -9,7 +9,7 @@ import typer
 import uvicorn
 
 from anxin.app import create_app
-from anxin.cli import context, gateway, output, tenant, user
+from anxin.cli import context, customer, gateway, keys, output, tenant, user
 from anxin.cli.bootstrap import initialize
 from anxin.cli.demo import demo_exists, seed_demo
 from anxin.cli.output import console, reported_errors
@@ -24,6 +24,8 @@ app = typer.Typer(
 app.add_typer(tenant.app, name="tenant")
 app.add_typer(user.app, name="user")
 app.add_typer(gateway.app, name="gateway")
+app.add_typer(keys.app, name="keys")
+app.add_typer(customer.app, name="customer")
 
 Customers = Annotated[int, typer.Option(min=1, max=10_000_000, help="Demo customers to create.")]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
 
+from anxin.contact.erasure import erase_customer
 from anxin.contact.errors import IdempotencyKeyRequired
 from anxin.contact.schemas import (
     AppendResult,
@@ -15,6 +17,7 @@ from anxin.contact.schemas import (
     ConversationOut,
     CustomerHistory,
     CustomerOut,
+    ErasureOut,
     LookupRequest,
     MessageBatch,
     MessageIn,
@@ -192,3 +195,17 @@ def lookup_post(body: LookupRequest, ctx: Context) -> CustomerHistory:
         return _service(ctx.runtime).lookup_by_phone(
             session, principal=principal, phone=body.phone, limit=body.limit
         )
+
+
+@router.delete("/customers/{customer_id}", response_model=ErasureOut)
+def erase(customer_id: str, ctx: Context) -> ErasureOut:
+    """Crypto-shred a customer (privacy officer): keys destroyed first, then rows. Irreversible."""
+    with ctx.transaction() as (session, principal):
+        report = erase_customer(
+            session,
+            keyring=ctx.runtime.keyring,
+            clock=ctx.runtime.clock,
+            principal=principal,
+            customer_id=customer_id,
+        )
+    return ErasureOut(**dataclasses.asdict(report))

@@ -148,3 +148,13 @@ class TicketOut(BaseModel):
     status: str
     priority: str
     created_at: dt.datetime
+
+
+class ErasureOut(BaseModel):
+    """What an erasure destroyed. The customer row stays as a tombstone without personal data."""
+
+    customer_id: str
+    keys_destroyed: int
+    messages_deleted: int
+    tickets_deleted: int
+    conversations_tombstoned: int

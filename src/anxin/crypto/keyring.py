@@ -38,45 +38,74 @@ from anxin.crypto.provider import KeyProvider
 
 KEY_BYTES = 32
 INVOCATION_LIMIT = 2**24
-FLUSH_EVERY = 256
+FLUSH_EVERY = 4096
 DEFAULT_KEK_ROTATION_DAYS = 90
 
 
-@dataclasses.dataclass(eq=False, slots=True)
 class _Usage:
-    used: int
-    pending: int = 0
+    """Seals of one DEK: `base` as last read from the keystore, `pending` made here since.
+
+    `checkpoint` is when the slow path runs (a flush, or the limit): one comparison per seal.
+    """
+
+    __slots__ = ("base", "checkpoint", "pending")
+
+    def __init__(self, base: int, limit: int) -> None:
+        self.base = base
+        self.pending = 0
+        self.checkpoint = _checkpoint(base, limit)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+def _checkpoint(base: int, limit: int) -> int:
+    return max(1, min(FLUSH_EVERY, limit - base))
+
+
 class DataKey:
     """An unwrapped DEK, ready to seal and open one owner's fields."""
 
-    tenant_id: str
-    owner_id: str
-    version: int
-    cipher: AESGCM = dataclasses.field(repr=False)
-    usage: _Usage = dataclasses.field(repr=False, compare=False)
-    limit: int = dataclasses.field(repr=False, compare=False)
-    flush: Callable[[DataKey], None] = dataclasses.field(repr=False, compare=False)
+    __slots__ = ("_flush", "_key", "limit", "owner_id", "tenant_id", "usage", "version")
+
+    def __init__(
+        self,
+        *,
+        tenant_id: str,
+        owner_id: str,
+        version: int,
+        cipher: AESGCM,
+        usage: _Usage,
+        limit: int,
+        flush: Callable[[DataKey], None],
+    ) -> None:
+        self.tenant_id = tenant_id
+        self.owner_id = owner_id
+        self.version = version
+        self._key = aead.SealingKey(cipher, version)
+        self.usage = usage
+        self.limit = limit
+        self._flush = flush
+
+    def __repr__(self) -> str:
+        return f"DataKey(owner_id={self.owner_id!r}, version={self.version})"
 
     def seal(self, ref: FieldRef, plaintext: str) -> bytes:
         usage = self.usage
-        if usage.used >= self.limit:
+        usage.pending += 1
+        if usage.pending >= usage.checkpoint:
+            self._count(usage)
+        return self._key.seal(ref, plaintext.encode())
+
+    def open(self, ref: FieldRef, blob: bytes) -> str:
+        return self._key.open(ref, blob).decode()
+
+    def _count(self, usage: _Usage) -> None:
+        """Stop at the limit; otherwise hand the pending count to the keystore."""
+        if usage.base + usage.pending > self.limit:
+            usage.pending -= 1
             raise KeyExhausted(
                 f"data key v{self.version} of {self.owner_id} reached {self.limit} seals; "
                 f"run `anxin keys rotate --dek`"
             )
-        usage.used += 1
-        usage.pending += 1
-        if usage.pending >= FLUSH_EVERY:
-            self.flush(self)
-        return aead.seal(
-            self.cipher, key_version=self.version, plaintext=plaintext.encode(), ref=ref
-        )
-
-    def open(self, ref: FieldRef, blob: bytes) -> str:
-        return aead.open_sealed(self.cipher, blob=blob, ref=ref).decode()
+        self._flush(self)
 
 
 class Sealer(Protocol):
@@ -417,13 +446,14 @@ class Keyring:
             owner_id=owner_id,
             version=version,
             cipher=AESGCM(secret),
-            usage=_Usage(used=used),
+            usage=_Usage(used, self.invocation_limit),
             limit=self.invocation_limit,
             flush=self._flush,
         )
 
     def _flush(self, key: DataKey) -> None:
-        pending, key.usage.pending = key.usage.pending, 0
+        usage = key.usage
+        pending, usage.pending = usage.pending, 0
         if not pending:
             return
         with self.keystore.begin() as conn:
@@ -433,8 +463,9 @@ class Keyring:
                 .values(invocations=data_keys.c.invocations + pending)
                 .returning(data_keys.c.invocations)
             ).scalar()
-        if total is not None:
-            key.usage.used = max(key.usage.used, int(total))
+        # The stored total includes every process's seals; it becomes this process's view.
+        usage.base = usage.base + pending if total is None else int(total)
+        usage.checkpoint = _checkpoint(usage.base, key.limit)
 
     def unwrap_for(
         self, tenant_id: str, what: str, kek_version: int, wrapped: bytes, context: bytes

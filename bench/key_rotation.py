@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from anxin.cli.bootstrap import build_runtime, initialize
@@ -60,7 +60,8 @@ def dek_rotation(rt: Runtime, messages: int) -> dict[str, float]:
     principal = tenant(rt, name="dek")
     service = ContactService(keyring=rt.keyring, clock=rt.clock)
     batch = [MessageIn(speaker="customer", text=TEXT) for _ in range(PER_CONVERSATION)]
-    for n in range(messages // PER_CONVERSATION):
+    conversations = messages // PER_CONVERSATION
+    for n in range(conversations):
         with rt.db.unit_of_work(tenant_id=principal.tenant_id) as session:
             conversation = service.create_conversation(
                 session,
@@ -82,8 +83,10 @@ def dek_rotation(rt: Runtime, messages: int) -> dict[str, float]:
     print()
     return {
         "customers": report.processed,
+        "messages": conversations * PER_CONVERSATION,
         "values": report.values,
         "rotate_s": round(seconds, 1),
+        "messages_per_s": round(conversations * PER_CONVERSATION / seconds),
         "values_per_s": round(report.values / seconds),
     }
 
@@ -132,7 +135,7 @@ def hsm_store(deks: int) -> Iterator[Runtime]:
             rt.close()
 
 
-def _tick(label: str):  # type: ignore[no-untyped-def]
+def _tick(label: str) -> Callable[[int, int], None]:
     def tick(done: int, total: int) -> None:
         print(f"\r{label}: {done:,}/{total:,}", end="", flush=True)
 

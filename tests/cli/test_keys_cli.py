@@ -102,6 +102,18 @@ def test_status_check_and_erase_from_the_shell(home: Path):
     assert data["keks"][0]["state"] == "current"
     assert data["keks"][0]["wraps_deks"] == data["deks_active"] > 0
 
+    refused = anxin(home, "keys", "policy", "--tenant", "demo", "--kek-days", "0")
+    assert refused.returncode == 1
+    assert "keys.policy_invalid" in refused.stderr
+    changed = anxin(home, "keys", "policy", "--tenant", "demo", "--index-days", "60", "--json")
+    assert json.loads(changed.stdout) == {"kek_rotation_days": 90, "index_rotation_days": 60}
+    with sqlite3.connect(home / "anxin.db") as conn:
+        (audited,) = conn.execute(
+            "SELECT count(*) FROM audit_events WHERE action = 'crypto:key:policy'"
+        ).fetchone()
+    assert audited == 1
+    assert "index key every 60 days, not due" in anxin(home, "keys", "status").stdout
+
     keystore = home / "keys" / "keystore.db"
     with sqlite3.connect(keystore) as conn:
         (owner,) = conn.execute("SELECT owner_id FROM data_keys LIMIT 1").fetchone()

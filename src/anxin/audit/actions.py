@@ -36,6 +36,7 @@ class AuditAction(enum.StrEnum):
     KEY_DESTROY = "crypto:key:destroy"
     KEY_UNWRAP_FAILED = "crypto:key:unwrap_failed"
     KEY_CHECK = "crypto:key:check"
+    KEY_POLICY = "crypto:key:policy"
 
 
 class Outcome(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""`anxin keys status|rotate|check|destroy-retired|passphrase`: operating the key hierarchy."""
+"""`anxin keys status|policy|rotate|check|destroy-retired|passphrase`: operating the keys."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from anxin.crypto.providers import open_provider
 from anxin.identity.deps import Runtime
 from anxin.kernel.principal import system_principal
 from anxin.keys.check import CheckReport, KeyCheck
+from anxin.keys.policy import read_policy, set_policy
 from anxin.keys.rotation import KeyRotation, RotationReport
 from anxin.keys.status import tenant_status
 from anxin.tenancy import service as tenancy_service
@@ -52,10 +53,14 @@ def status(tenant: TenantOption = None, as_json: JsonOption = False) -> None:
         return
     for r in reports:
         due = "[red]rotation due[/red]" if r.kek_rotation_due else "rotation not due"
+        index_due = ""
+        if r.index_rotation_days is not None:
+            state = "[red]due[/red]" if r.index_rotation_due else "not due"
+            index_due = f"; index key every {r.index_rotation_days} days, {state}"
         console.print(
             f"[bold]{r.tenant_name}[/bold] ({r.provider}): {r.deks_active} DEKs active, "
             f"{r.deks_destroyed} destroyed, most-used DEK {r.max_dek_invocations} seals; "
-            f"KEK every {r.kek_rotation_days} days, {due}"
+            f"KEK every {r.kek_rotation_days} days, {due}{index_due}"
             + (f"; unfinished: {', '.join(r.open_jobs)}" if r.open_jobs else "")
         )
         print_rows(
@@ -70,6 +75,39 @@ def status(tenant: TenantOption = None, as_json: JsonOption = False) -> None:
             [vars_of(k) for k in r.index_keys],
             as_json=False,
         )
+
+
+@app.command("policy")
+def policy(
+    tenant: Annotated[str, typer.Option("--tenant", help="Tenant name.")],
+    kek_days: Annotated[
+        int | None, typer.Option("--kek-days", help="Rotate the KEK after this many days.")
+    ] = None,
+    index_days: Annotated[
+        int | None,
+        typer.Option("--index-days", help="Rotate the index key after this many days; 0: never."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show or change when rotation is due for a tenant (status reports it; nothing rotates
+    by itself)."""
+    with reported_errors():
+        rt = context.runtime()
+        ((tenant_id, _name),) = _tenants(rt, tenant)
+        before = read_policy(rt.keyring.keystore, tenant_id=tenant_id)
+        after = set_policy(
+            rt.keyring.keystore, tenant_id=tenant_id, kek_days=kek_days, index_days=index_days
+        )
+        if after != before:
+            _audit(rt, tenant_id, AuditAction.KEY_POLICY, {"policy": vars_of(after)})
+    if as_json:
+        print_json(vars_of(after))
+        return
+    index = after.index_rotation_days
+    console.print(
+        f"KEK every {after.kek_rotation_days} days; "
+        + (f"index key every {index} days" if index else "index key: no age limit")
+    )
 
 
 @app.command("rotate")
@@ -175,7 +213,9 @@ def check(tenant: TenantOption = None, as_json: JsonOption = False) -> None:
             for tid, _name in tenants:
                 before = len(report.failures)
                 checker.run(tid, report, lambda n: bar.advance(task, n))
-                _audit_check(rt, tid, failed=len(report.failures) - before)
+                failed = len(report.failures) - before
+                outcome = Outcome.FAILED if failed else Outcome.SUCCESS
+                _audit(rt, tid, AuditAction.KEY_CHECK, {"failed": failed}, outcome)
     if as_json:
         print_json(report.as_json())
     else:
@@ -250,15 +290,21 @@ def _print_check(report: CheckReport) -> None:
     )
 
 
-def _audit_check(rt: Runtime, tenant_id: str, *, failed: int) -> None:
+def _audit(
+    rt: Runtime,
+    tenant_id: str,
+    action: AuditAction,
+    detail: dict[str, object],
+    outcome: Outcome = Outcome.SUCCESS,
+) -> None:
     with rt.db.unit_of_work(tenant_id=tenant_id) as session:
         audit_service.append(
             session,
             principal=system_principal(tenant_id, name="keys"),
-            action=AuditAction.KEY_CHECK,
+            action=action,
             object_type="key",
             object_id=None,
             now=rt.clock.now(),
-            outcome=Outcome.FAILED if failed else Outcome.SUCCESS,
-            detail={"failed": failed},
+            outcome=outcome,
+            detail=detail,
         )

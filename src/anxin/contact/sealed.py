@@ -94,12 +94,17 @@ COLUMNS: tuple[SealedColumn, ...] = (
 )
 
 
-def owner_values(session: Session, *, tenant_id: str, owner_id: str) -> list[SealedValue]:
-    """Every sealed value of one customer, across all tables."""
-    out: list[SealedValue] = []
+def owner_values(
+    session: Session, *, tenant_id: str, owner_ids: Sequence[str]
+) -> dict[str, list[SealedValue]]:
+    """Every sealed value of some customers, across all tables, by customer: one query per
+    column for the whole batch (per customer, the queries cost more than the crypto)."""
+    out: dict[str, list[SealedValue]] = {o: [] for o in owner_ids}
     for column in COLUMNS:
-        query = column._select(tenant_id).where(column.owner == owner_id)
-        out.extend(column.values(row) for row in session.execute(query))
+        query = column._select(tenant_id).where(column.owner.in_(owner_ids))
+        for row in session.execute(query):
+            value = column.values(row)
+            out[value.owner_id].append(value)
     return out
 
 

@@ -12,13 +12,13 @@ import dataclasses
 from collections.abc import Callable, Iterator
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from anxin.contact import sealed
 from anxin.crypto import aead
 from anxin.crypto.errors import CryptoError
 from anxin.crypto.keyring import Keyring, dek_context, index_context
-from anxin.crypto.keystore import data_keys, index_keys
+from anxin.crypto.keystore import DekCursor, data_key_page, data_keys, index_keys
 from anxin.db.database import Database
 
 Progress = Callable[[int, int], None]
@@ -109,20 +109,11 @@ class KeyCheck:
                     context,
                 )
             yield 1
-        cursor: tuple[str, int] | None = None
+        cursor: DekCursor | None = None
         while True:
             with self.keyring.keystore.connect() as conn:
-                query = (
-                    select(data_keys)
-                    .where(data_keys.c.tenant_id == tenant_id)
-                    .order_by(data_keys.c.owner_id, data_keys.c.version)
-                    .limit(BATCH)
-                )
-                if cursor is not None:
-                    query = query.where(
-                        tuple_(data_keys.c.owner_id, data_keys.c.version) > tuple_(*cursor)
-                    )
-                rows = conn.execute(query).all()
+                query = select(data_keys).where(data_keys.c.tenant_id == tenant_id)
+                rows = conn.execute(data_key_page(query, after=cursor, limit=BATCH)).all()
             if not rows:
                 return
             for r in rows:

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, exists, func, select, tuple_, update
+from sqlalchemy import Connection, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from anxin.audit import service as audit_service
@@ -32,7 +32,7 @@ from anxin.contact.models import Customer, CustomerIndex
 from anxin.contact.service import index_digests
 from anxin.crypto.aead import FieldRef
 from anxin.crypto.keyring import IndexKey, Keyring, dek_context, index_context
-from anxin.crypto.keystore import data_keys, index_keys, keks
+from anxin.crypto.keystore import DekCursor, data_key_page, data_keys, index_keys, keks
 from anxin.db.database import Database
 from anxin.kernel.clock import Clock
 from anxin.kernel.principal import Principal, system_principal
@@ -123,30 +123,21 @@ class KeyRotation:
             )
 
     def _rewrap_batch(
-        self, tenant_id: str, target: int, cursor: tuple[str, int] | None, batch: int
-    ) -> tuple[int, tuple[str, int] | None]:
+        self, tenant_id: str, target: int, cursor: DekCursor | None, batch: int
+    ) -> tuple[int, DekCursor | None]:
         provider = self.keyring.provider
         with self.keystore.begin() as conn:
-            query = (
-                select(
-                    data_keys.c.owner_id,
-                    data_keys.c.version,
-                    data_keys.c.kek_version,
-                    data_keys.c.wrapped,
-                )
-                .where(
-                    data_keys.c.tenant_id == tenant_id,
-                    data_keys.c.kek_version != target,
-                    data_keys.c.destroyed_at.is_(None),
-                )
-                .order_by(data_keys.c.owner_id, data_keys.c.version)
-                .limit(batch)
+            query = select(
+                data_keys.c.owner_id,
+                data_keys.c.version,
+                data_keys.c.kek_version,
+                data_keys.c.wrapped,
+            ).where(
+                data_keys.c.tenant_id == tenant_id,
+                data_keys.c.kek_version != target,
+                data_keys.c.destroyed_at.is_(None),
             )
-            if cursor is not None:
-                query = query.where(
-                    tuple_(data_keys.c.owner_id, data_keys.c.version) > tuple_(*cursor)
-                )
-            rows = conn.execute(query).all()
+            rows = conn.execute(data_key_page(query, after=cursor, limit=batch)).all()
             if not rows:
                 return 0, None
             updates = []
@@ -352,12 +343,13 @@ class KeyRotation:
             tenant_id=tenant_id, versions={o: v + 1 for o, v in stale.items()}, now=now
         )
         rewrites: list[tuple[sealed.SealedValue, bytes]] = []
+        by_owner = sealed.owner_values(session, tenant_id=tenant_id, owner_ids=list(stale))
         for owner_id, version in stale.items():
             old = self.keyring.owner_keys(
                 tenant_id=tenant_id, owner_id=owner_id, current_version=version
             )
             new = new_keys[owner_id]
-            for value in sealed.owner_values(session, tenant_id=tenant_id, owner_id=owner_id):
+            for value in by_owner[owner_id]:
                 ref: FieldRef = value.ref(tenant_id)
                 rewrites.append((value, new.seal(ref, old.open(ref, value.blob))))
         sealed.rewrite(session, rewrites)
@@ -575,7 +567,7 @@ def _max_version(conn: Connection, table: Table, tenant_id: str) -> int:
     return int(value or 0)
 
 
-def _parse_cursor(cursor: str | None) -> tuple[str, int] | None:
+def _parse_cursor(cursor: str | None) -> DekCursor | None:
     if cursor is None:
         return None
     owner, _, version = cursor.rpartition(":")

@@ -8,8 +8,9 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from anxin.crypto.keyring import Keyring
-from anxin.crypto.keystore import data_keys, index_keys, keks, policies
+from anxin.crypto.keystore import data_keys, index_keys, keks
 from anxin.keys import jobs
+from anxin.keys.policy import read_policy
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class TenantKeyStatus:
     max_dek_invocations: int
     kek_rotation_days: int
     kek_rotation_due: bool
+    index_rotation_days: int | None
+    index_rotation_due: bool
     open_jobs: list[str]
 
     def as_json(self) -> dict[str, object]:
@@ -76,9 +79,6 @@ def tenant_status(
             .where(index_keys.c.tenant_id == tenant_id)
             .order_by(index_keys.c.version)
         ).all()
-        days = conn.execute(
-            select(policies.c.kek_rotation_days).where(policies.c.tenant_id == tenant_id)
-        ).scalar()
     current = max((r.version for r in kek_rows if r.retired_at is None), default=None)
     kek_list = [
         KekStatus(
@@ -91,27 +91,33 @@ def tenant_status(
         )
         for r in kek_rows
     ]
-    rotation_days = int(days or 90)
+    policy = read_policy(keyring.keystore, tenant_id=tenant_id)
     current_row = next((k for k in kek_list if k.state == "current"), None)
+    index_list = [
+        IndexKeyStatus(
+            r.version,
+            r.created_at,
+            (now - r.created_at).days,
+            "active" if r.retired_at is None else "retired",
+        )
+        for r in index_rows
+    ]
+    index_age = min((k.age_days for k in index_list if k.state == "active"), default=None)
+    index_days = policy.index_rotation_days
     return TenantKeyStatus(
         tenant_id=tenant_id,
         tenant_name=tenant_name,
         provider=keyring.provider.name,
         keks=kek_list,
-        index_keys=[
-            IndexKeyStatus(
-                r.version,
-                r.created_at,
-                (now - r.created_at).days,
-                "active" if r.retired_at is None else "retired",
-            )
-            for r in index_rows
-        ],
+        index_keys=index_list,
         deks_active=int(sum(dek_counts.values())),
         deks_destroyed=int(destroyed),
         max_dek_invocations=int(max_used),
-        kek_rotation_days=rotation_days,
-        kek_rotation_due=current_row is None or current_row.age_days >= rotation_days,
+        kek_rotation_days=policy.kek_rotation_days,
+        kek_rotation_due=current_row is None or current_row.age_days >= policy.kek_rotation_days,
+        index_rotation_days=index_days,
+        index_rotation_due=index_days is not None
+        and (index_age is None or index_age >= index_days),
         open_jobs=[j.kind for j in jobs.open_jobs(keyring.keystore, tenant_id=tenant_id)],
     )
 

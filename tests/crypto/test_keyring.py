@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +108,22 @@ def test_no_key_material_in_reprs(keyring: Keyring):
     assert repr(index.key) not in text
     assert "cipher" not in repr(key)
     assert os.fspath(keyring.provider.path) in repr(keyring.provider)
+
+
+def test_another_process_sees_a_new_index_key_once_its_cached_list_expires(tmp_path: Path, keyring):
+    # A second keyring on the same key file and keystore stands for another process.
+    other = Keyring(
+        LocalKeyFileProvider(tmp_path / "keys" / "anxin.keys"),
+        Keystore.open(f"sqlite:///{tmp_path / 'keys' / 'keystore.db'}"),
+        index_keys_ttl=0.2,
+    )
+    try:
+        assert [k.version for k in other.index_keys(tenant_id="t1")] == [1]
+        keyring.add_index_key(tenant_id="t1", version=2, now=NOW)
+        # The writer sees its own change at once; the other process within its TTL.
+        assert [k.version for k in keyring.index_keys(tenant_id="t1")] == [2, 1]
+        assert [k.version for k in other.index_keys(tenant_id="t1")] == [1]
+        time.sleep(0.25)
+        assert [k.version for k in other.index_keys(tenant_id="t1")] == [2, 1]
+    finally:
+        other.close()

@@ -18,6 +18,7 @@ import collections
 import dataclasses
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
@@ -40,6 +41,10 @@ KEY_BYTES = 32
 INVOCATION_LIMIT = 2**24
 FLUSH_EVERY = 4096
 DEFAULT_KEK_ROTATION_DAYS = 90
+# How long a process trusts its list of a tenant's active index keys. Every lookup needs the
+# list, and reading it costs ~0.2 ms; index rotation waits this long after each change of the
+# list, so no process acts on a stale one at a step where it matters (see keys/rotation.py).
+INDEX_KEYS_TTL = 1.0
 
 
 class _Usage:
@@ -161,8 +166,10 @@ class Keyring:
         *,
         cache_size: int = 50_000,
         invocation_limit: int = INVOCATION_LIMIT,
+        index_keys_ttl: float = INDEX_KEYS_TTL,
     ) -> None:
         self.provider = provider
+        self.index_keys_ttl = index_keys_ttl
         self.keystore = keystore
         self.invocation_limit = invocation_limit
         self._cache_size = cache_size
@@ -170,6 +177,7 @@ class Keyring:
             collections.OrderedDict()
         )
         self._index_keys: dict[tuple[str, int], IndexKey] = {}
+        self._active_index: dict[str, tuple[float, list[IndexKey]]] = {}
         self._lock = threading.Lock()
 
     # --- tenants and KEKs -----------------------------------------------------------------
@@ -222,6 +230,10 @@ class Keyring:
 
     def add_index_key(self, *, tenant_id: str, version: int, now: dt.datetime) -> None:
         """A new blind-index key version (random, wrapped); safe to repeat after a crash."""
+        self._store_index_key(tenant_id=tenant_id, version=version, now=now)
+        self.forget_index_keys(tenant_id)
+
+    def _store_index_key(self, *, tenant_id: str, version: int, now: dt.datetime) -> None:
         with self.keystore.begin() as conn:
             exists = conn.execute(
                 select(index_keys.c.version).where(
@@ -250,10 +262,14 @@ class Keyring:
     def index_keys(self, *, tenant_id: str) -> list[IndexKey]:
         """The tenant's active index keys, newest first.
 
-        Read from the keystore on every call (a primary-key range, tens of microseconds) so a
-        rotation started by another process is seen at once: while an index is rebuilt, new
-        entries are written and lookups answered under every active version.
+        Read from the keystore at most every `index_keys_ttl` seconds, so a rotation started by
+        another process is seen within that time: while an index is rebuilt, new entries are
+        written and lookups answered under every active version.
         """
+        now = time.monotonic()
+        cached = self._active_index.get(tenant_id)
+        if cached is not None and now - cached[0] < self.index_keys_ttl:
+            return cached[1]
         with self.keystore.connect() as conn:
             rows = conn.execute(
                 select(index_keys.c.version, index_keys.c.kek_version, index_keys.c.wrapped)
@@ -262,7 +278,9 @@ class Keyring:
             ).all()
         if not rows:
             raise UnknownKey(f"tenant {tenant_id} has no blind-index key")
-        return [self._index_key(tenant_id, r.version, r.kek_version, r.wrapped) for r in rows]
+        active = [self._index_key(tenant_id, r.version, r.kek_version, r.wrapped) for r in rows]
+        self._active_index[tenant_id] = (now, active)
+        return active
 
     def index_key(self, *, tenant_id: str) -> IndexKey:
         """The newest active index key."""
@@ -423,6 +441,7 @@ class Keyring:
 
     def forget_index_keys(self, tenant_id: str) -> None:
         self._index_keys = {k: v for k, v in self._index_keys.items() if k[0] != tenant_id}
+        self._active_index.pop(tenant_id, None)
 
     def flush_usage(self) -> None:
         """Write pending seal counts of every cached key to the keystore."""

@@ -11,14 +11,17 @@ while the service keeps serving.
   cannot seal a new value under the old key meanwhile; the old version is then destroyed.
   Readers open each value under the version its header names, so they never notice.
 - Index: a new index key becomes active beside the old one: new customers are indexed and
-  lookups answered under both while every customer's entries are rebuilt; then the old entries
-  are deleted and the old key retired.
+  lookups answered under both while every customer's entries are rebuilt; then the old key is
+  retired and its entries deleted. Processes cache the list of active index keys for
+  `INDEX_KEYS_TTL` (a lookup would otherwise pay a keystore read), so the rotation waits that
+  long after each change of the list before the step that relies on everyone having seen it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from typing import cast
 
@@ -421,6 +424,9 @@ class KeyRotation:
         self.keyring.add_index_key(tenant_id=tenant_id, version=target, now=self.clock.now())
         if not job.resumed:
             self._audit(tenant_id, AuditAction.KEY_CREATE, {"keys": [f"index:v{target}"]})
+        # Let every process see the new key before the scan, so whatever they write from here
+        # on is indexed under it too (processes cache the active list for index_keys_ttl).
+        self._settle()
         key = next(k for k in self.keyring.index_keys(tenant_id=tenant_id) if k.version == target)
         total = self._count_customers(tenant_id)
         done, cursor = job.done, job.cursor
@@ -434,6 +440,10 @@ class KeyRotation:
             done += len(owners)
             jobs.advance(self.keystore, job, cursor=cursor, done=done)
             progress(done, total)
+        # Every customer has entries under the new key: retire the old ones, wait until no
+        # process writes or looks up under them any more, then catch stragglers and delete.
+        retired = self._retire_index_keys(tenant_id, target)
+        self._settle()
         with self.db.unit_of_work(tenant_id=tenant_id) as session:
             self._reindex(session, tenant_id, self._unindexed(session, tenant_id, target), key)
             session.execute(
@@ -441,7 +451,6 @@ class KeyRotation:
                     CUSTOMER_INDEX.c.tenant_id == tenant_id, CUSTOMER_INDEX.c.key_version != target
                 )
             )
-        retired = self._retire_index_keys(tenant_id, target)
         jobs.finish(self.keystore, job, now=self.clock.now(), done=done)
         self._audit(
             tenant_id,
@@ -545,6 +554,10 @@ class KeyRotation:
         return tuple(versions)
 
     # --- shared ---------------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Wait out other processes' cached list of active index keys."""
+        time.sleep(self.keyring.index_keys_ttl)
 
     def _audit(self, tenant_id: str, action: AuditAction, detail: dict[str, object]) -> None:
         principal: Principal = system_principal(tenant_id, name="keys")

@@ -127,3 +127,20 @@ def test_another_process_sees_a_new_index_key_once_its_cached_list_expires(tmp_p
         assert [k.version for k in other.index_keys(tenant_id="t1")] == [2, 1]
     finally:
         other.close()
+
+
+def test_keystore_reads_go_on_while_another_process_holds_the_write_lock(tmp_path: Path, keyring):
+    key = keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
+    blob = key.seal(REF, "still readable")
+    reader = Keyring(
+        LocalKeyFileProvider(tmp_path / "keys" / "anxin.keys"),
+        Keystore.open(f"sqlite:///{tmp_path / 'keys' / 'keystore.db'}"),
+    )
+    try:
+        with keyring.keystore.begin() as conn:  # e.g. a rotation batch mid-transaction
+            conn.execute(update(data_keys).values(invocations=data_keys.c.invocations + 1))
+            opened = reader.data_key(tenant_id="t1", owner_id="owner-1", version=1).open(REF, blob)
+            assert opened == "still readable"
+            assert [k.version for k in reader.index_keys(tenant_id="t1")] == [1]
+    finally:
+        reader.close()

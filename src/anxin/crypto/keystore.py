@@ -96,6 +96,8 @@ data_keys = Table(
     Index("ix_data_keys_tenant_walk", "tenant_id", "owner_id", "version"),
 )
 
+_WRITE = "anxin.keystore.write"  # connection flag: this transaction writes
+
 DekCursor = tuple[str, int]  # (owner_id, version) of the last data key row handled
 
 
@@ -149,8 +151,16 @@ class Keystore:
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE), so
+        two writers queue instead of failing on upgrade; readers (`connect`) never take it, so
+        lookups go on while a rotation batch holds it."""
+        with self.engine.connect() as conn:
+            conn.info[_WRITE] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop(_WRITE, None)
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -209,7 +219,7 @@ def _engine(url: str, *, create: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(_WRITE) else "BEGIN")
 
     return engine
 

@@ -14,6 +14,7 @@ from anxin.audit.models import AuditEvent
 from anxin.kernel.principal import Principal
 
 AUDIT_TABLE = cast(Table, AuditEvent.__table__)
+_INSERT = insert(AUDIT_TABLE)
 
 
 def append(
@@ -30,26 +31,25 @@ def append(
 ) -> None:
     """Record one action. `fields` names the data touched; values are never recorded.
 
-    A Core INSERT rather than session.add(): it is executed at once inside the caller's
-    transaction, and skips the ORM flush machinery on the one write every request makes.
+    A prebuilt Core INSERT on the session's connection rather than session.add(): it is
+    executed at once inside the caller's transaction, and skips the ORM flush and execution
+    machinery on the one write every request makes.
     """
-    session.execute(
-        insert(AUDIT_TABLE),
-        [
-            {
-                "tenant_id": principal.tenant_id,
-                "occurred_at": now,
-                "actor_type": principal.actor_type.value,
-                "actor_id": principal.actor_id,
-                "action": action.value,
-                "object_type": object_type,
-                "object_id": object_id,
-                "fields": sorted(set(fields)),
-                "client_addr": principal.client_addr,
-                "outcome": outcome.value,
-                "detail": dict(detail or {}),
-            }
-        ],
+    session.connection().execute(
+        _INSERT,
+        {
+            "tenant_id": principal.tenant_id,
+            "occurred_at": now,
+            "actor_type": principal.actor_type.value,
+            "actor_id": principal.actor_id,
+            "action": action.value,
+            "object_type": object_type,
+            "object_id": object_id,
+            "fields": sorted(set(fields)),
+            "client_addr": principal.client_addr,
+            "outcome": outcome.value,
+            "detail": dict(detail or {}),
+        },
     )
 
 

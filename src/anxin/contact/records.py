@@ -1,8 +1,10 @@
 """Read-only rows for the hot read paths (repeat-caller lookup and history), via Core queries.
 
 ORM loading costs a few hundred microseconds per query; the lookup runs on every incoming
-call, so it selects plain rows into slotted dataclasses instead. Every query here names the
-tenant explicitly (on PostgreSQL, row-level security checks it again).
+call, so it selects plain rows into slotted dataclasses instead. The statements are built once,
+with bound parameters, and run on the session's connection: building a SELECT costs more than
+running it (~0.1 ms each), and these need none of the ORM's execution hooks. Every query here
+names the tenant explicitly (on PostgreSQL, row-level security checks it again).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from anxin.contact.models import Conversation, Customer, CustomerIndex
@@ -64,24 +66,37 @@ _CUSTOMER_COLUMNS = _columns(CUSTOMERS, CustomerRecord)
 _CONVERSATION_COLUMNS = _columns(CONVERSATIONS, ConversationRecord)
 
 
+_CUSTOMER_BY_DIGEST = (
+    select(*_CUSTOMER_COLUMNS)
+    .join(CUSTOMER_INDEX, CUSTOMER_INDEX.c.customer_id == CUSTOMERS.c.id)
+    .where(
+        CUSTOMER_INDEX.c.tenant_id == bindparam("tenant_id"),
+        CUSTOMER_INDEX.c.kind == bindparam("kind"),
+        CUSTOMER_INDEX.c.digest.in_(bindparam("digests", expanding=True)),
+        CUSTOMERS.c.tenant_id == bindparam("tenant_id"),
+    )
+    .order_by(CUSTOMERS.c.created_at)
+    .limit(1)
+)
+
+_CUSTOMER_CONVERSATIONS = (
+    select(*_CONVERSATION_COLUMNS)
+    .where(
+        CONVERSATIONS.c.tenant_id == bindparam("tenant_id"),
+        CONVERSATIONS.c.customer_id == bindparam("customer_id"),
+    )
+    .order_by(CONVERSATIONS.c.created_at.desc(), CONVERSATIONS.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def customer_by_digest(
     session: Session, *, tenant_id: str, kind: str, digests: Sequence[bytes]
 ) -> CustomerRecord | None:
     """The oldest customer whose blind index has this digest (a number shared by a household
     resolves to whoever had it first)."""
-    query = (
-        select(*_CUSTOMER_COLUMNS)
-        .join(CUSTOMER_INDEX, CUSTOMER_INDEX.c.customer_id == CUSTOMERS.c.id)
-        .where(
-            CUSTOMER_INDEX.c.tenant_id == tenant_id,
-            CUSTOMER_INDEX.c.kind == kind,
-            CUSTOMER_INDEX.c.digest.in_(digests),
-            CUSTOMERS.c.tenant_id == tenant_id,
-        )
-        .order_by(CUSTOMERS.c.created_at)
-        .limit(1)
-    )
-    row = session.execute(query).first()
+    params = {"tenant_id": tenant_id, "kind": kind, "digests": list(digests)}
+    row = session.connection().execute(_CUSTOMER_BY_DIGEST, params).first()
     return None if row is None else CustomerRecord(*row)
 
 
@@ -89,10 +104,6 @@ def customer_conversations(
     session: Session, *, tenant_id: str, customer_id: str, limit: int
 ) -> list[ConversationRecord]:
     """Newest first; served by ix_conversations_customer_created."""
-    query = (
-        select(*_CONVERSATION_COLUMNS)
-        .where(CONVERSATIONS.c.tenant_id == tenant_id, CONVERSATIONS.c.customer_id == customer_id)
-        .order_by(CONVERSATIONS.c.created_at.desc(), CONVERSATIONS.c.id.desc())
-        .limit(limit)
-    )
-    return [ConversationRecord(*row) for row in session.execute(query)]
+    params = {"tenant_id": tenant_id, "customer_id": customer_id, "limit": limit}
+    rows = session.connection().execute(_CUSTOMER_CONVERSATIONS, params)
+    return [ConversationRecord(*row) for row in rows]

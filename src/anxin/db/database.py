@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +21,9 @@ from anxin.db.scoping import TENANT_KEY
 
 TENANT_ROLE = "anxin_tenant"
 PLATFORM_SCOPE = "*"
+# SET LOCAL through set_config (a SET statement takes no parameters); built once, as it runs in
+# every unit of work on PostgreSQL.
+_SET_TENANT = select(func.set_config("anxin.tenant_id", bindparam("tenant"), True))
 
 
 def create_db_engine(url: str, *, pool_size: int = 8, restricted: bool = True) -> Engine:
@@ -123,9 +126,7 @@ class Database:
             return
         # SET LOCAL: undone when the transaction ends. '*' is the platform scope; a connection
         # that set nothing sees no tenant's rows at all.
-        session.execute(
-            select(func.set_config("anxin.tenant_id", tenant_id or PLATFORM_SCOPE, True))
-        )
+        session.connection().execute(_SET_TENANT, {"tenant": tenant_id or PLATFORM_SCOPE})
 
     def ping(self) -> None:
         """Raise if the database does not answer; used by the readiness probe."""

@@ -78,6 +78,22 @@ def test_seal_counts_are_stored_and_the_limit_stops_sealing(keyring: Keyring):
         _seal_many(key, FLUSH_EVERY * 2)
 
 
+def test_evicted_keys_hand_their_seal_counts_to_the_keystore(tmp_path: Path, keyring):
+    small = Keyring(keyring.provider, keyring.keystore, cache_size=16)
+    for n in range(40):
+        _seal_many(small.new_data_key(tenant_id="t1", owner_id=f"owner-{n}", now=NOW), n % 3 + 1)
+    with keyring.keystore.connect() as conn:
+        counts = dict(conn.execute(select(data_keys.c.owner_id, data_keys.c.invocations)).all())
+    cached = {key[0] for key in small._data_keys}
+    assert len(cached) <= 16
+    # Every key that left the cache has its seals stored; only cached ones may still owe some.
+    assert all(counts[f"owner-{n}"] == n % 3 + 1 for n in range(40) if f"owner-{n}" not in cached)
+    small.flush_usage()
+    with keyring.keystore.connect() as conn:
+        counts = dict(conn.execute(select(data_keys.c.owner_id, data_keys.c.invocations)).all())
+    assert counts == {f"owner-{n}": n % 3 + 1 for n in range(40)}
+
+
 def test_destroyed_keys_are_gone_and_say_so(keyring: Keyring):
     key = keyring.new_data_key(tenant_id="t1", owner_id="owner-1", now=NOW)
     blob = key.seal(REF, "zhang@example.com")

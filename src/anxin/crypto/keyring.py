@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import ColumnElement, Connection, Table, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, func, select, update
 
 from anxin.crypto import aead
 from anxin.crypto.aead import FieldRef
@@ -384,15 +384,7 @@ class Keyring:
                 self._data_keys.move_to_end((owner_id, version))
                 return cached
         with self.keystore.connect() as conn:
-            row = conn.execute(
-                select(
-                    data_keys.c.tenant_id,
-                    data_keys.c.kek_version,
-                    data_keys.c.wrapped,
-                    data_keys.c.destroyed_at,
-                    data_keys.c.invocations,
-                ).where(data_keys.c.owner_id == owner_id, data_keys.c.version == version)
-            ).first()
+            row = conn.execute(_DATA_KEY_ROW, {"owner_id": owner_id, "version": version}).first()
         if row is None or row.tenant_id != tenant_id:
             raise UnknownKey(f"no data key v{version} for {owner_id}")
         if row.destroyed_at is not None:
@@ -447,8 +439,7 @@ class Keyring:
         """Write pending seal counts of every cached key to the keystore."""
         with self._lock:
             keys = [k for k in self._data_keys.values() if k.usage.pending]
-        for key in keys:
-            self._flush(key)
+        self._flush_all(keys)
 
     def close(self) -> None:
         self.flush_usage()
@@ -471,20 +462,25 @@ class Keyring:
         )
 
     def _flush(self, key: DataKey) -> None:
-        usage = key.usage
-        pending, usage.pending = usage.pending, 0
+        self._flush_all([key])
+
+    def _flush_all(self, keys: list[DataKey]) -> None:
+        """Add pending seal counts to the keystore, all in one (durable, so costly) commit."""
+        pending = [(key, key.usage.pending) for key in keys if key.usage.pending]
         if not pending:
             return
+        for key, _count in pending:
+            key.usage.pending = 0
         with self.keystore.begin() as conn:
-            total = conn.execute(
-                update(data_keys)
-                .where(data_keys.c.owner_id == key.owner_id, data_keys.c.version == key.version)
-                .values(invocations=data_keys.c.invocations + pending)
-                .returning(data_keys.c.invocations)
-            ).scalar()
-        # The stored total includes every process's seals; it becomes this process's view.
-        usage.base = usage.base + pending if total is None else int(total)
-        usage.checkpoint = _checkpoint(usage.base, key.limit)
+            for key, count in pending:
+                total = conn.execute(
+                    _ADD_INVOCATIONS,
+                    {"owner": key.owner_id, "key_version": key.version, "count": count},
+                ).scalar()
+                # The stored total includes every process's seals; it becomes this process's.
+                usage = key.usage
+                usage.base = usage.base + count if total is None else int(total)
+                usage.checkpoint = _checkpoint(usage.base, key.limit)
 
     def unwrap_for(
         self, tenant_id: str, what: str, kek_version: int, wrapped: bytes, context: bytes
@@ -507,10 +503,33 @@ class Keyring:
         evicted: list[DataKey] = []
         with self._lock:
             self._data_keys[(key.owner_id, key.version)] = key
-            while len(self._data_keys) > self._cache_size:
-                evicted.append(self._data_keys.popitem(last=False)[1])
-        for old in evicted:
-            self._flush(old)
+            if len(self._data_keys) > self._cache_size:
+                # Evict a sixteenth at a time, so a bulk import that streams new keys through
+                # the cache pays one keystore commit per slice rather than one per customer.
+                target = max(1, self._cache_size - self._cache_size // 16)
+                while len(self._data_keys) > target:
+                    evicted.append(self._data_keys.popitem(last=False)[1])
+        self._flush_all(evicted)
+
+
+# Built once: a cold lookup reads one DEK, and building this SELECT cost more than running it.
+_DATA_KEY_ROW = select(
+    data_keys.c.tenant_id,
+    data_keys.c.kek_version,
+    data_keys.c.wrapped,
+    data_keys.c.destroyed_at,
+    data_keys.c.invocations,
+).where(data_keys.c.owner_id == bindparam("owner_id"), data_keys.c.version == bindparam("version"))
+
+# (An UPDATE's bound parameters may not share a column's name.)
+_ADD_INVOCATIONS = (
+    update(data_keys)
+    .where(
+        data_keys.c.owner_id == bindparam("owner"), data_keys.c.version == bindparam("key_version")
+    )
+    .values(invocations=data_keys.c.invocations + bindparam("count"))
+    .returning(data_keys.c.invocations)
+)
 
 
 def _tenant(table: Table, tenant_id: str) -> ColumnElement[bool]:

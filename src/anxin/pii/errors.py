@@ -19,3 +19,11 @@ class InvalidIdNumber(AnxinError):
     code = "pii.invalid_id_number"
     status = 422
     title = "Not a valid resident ID number"
+
+
+class InvalidRecognizerConfig(AnxinError):
+    """A tenant-defined recognizer names an unknown validator or type, or has a bad regex."""
+
+    code = "pii.invalid_recognizer"
+    status = 422
+    title = "Not a valid recognizer definition"

@@ -1,0 +1,176 @@
+"""Recognizers defined as data: a regex, context words and a named validator.
+
+Built-in types and a tenant's own identifiers (an employee-number pattern from its
+configuration) use the same `PatternSpec`, so adding one needs no code. The regexes run over
+length-preserving views of the text (see textmap), so match offsets are original offsets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from anxin.pii import textmap
+from anxin.pii.context import Cue, look_back, nearest_cue
+from anxin.pii.errors import InvalidRecognizerConfig
+from anxin.pii.spans import PiiType, Span
+from anxin.pii.validators import VALIDATORS, Validator
+
+CONTEXT_BONUS = 0.1
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PatternSpec:
+    """One recognizable form. A named group `value` in `regex`, if present, is the span.
+
+    `context` words raise the score (and are demanded when `context_required`); `negative_context`
+    words right before a candidate (or starting within `negative_after` characters after it, as in
+    `4.6.10.172版本`) suppress it even when the validator passes. With `spoken`, the
+    regex also runs over the spoken-digit view (幺三八… as 138…).
+    """
+
+    name: str
+    type: PiiType
+    regex: str
+    score: float = 0.8
+    validator: str | None = None
+    context: tuple[str, ...] = ()
+    negative_context: tuple[str, ...] = ()
+    context_required: bool = False
+    spoken: bool = False
+    context_window: int = 40
+    negative_reach: int = 12
+    negative_after: int = 0
+
+
+class PatternRecognizer:
+    """Finds one PatternSpec's candidates and keeps those the validator and context accept."""
+
+    def __init__(self, spec: PatternSpec, validators: Mapping[str, Validator] = VALIDATORS):
+        self.spec = spec
+        self.name: str = spec.name
+        self.types: tuple[PiiType, ...] = (spec.type,)
+        self._regex = compile_regex(spec.regex)
+        self._validate = resolve_validator(spec.validator, validators)
+        self._positive = tuple(w.lower() for w in spec.context)
+        self._negative = tuple(w.lower() for w in spec.negative_context)
+
+    def find(self, text: str) -> Iterable[Span]:
+        views = textmap.views_of(text)
+        yield from self._scan(views.written, spoken_only=False)
+        if self.spec.spoken and views.spoken is not None:
+            # Only matches that contain a spoken digit are new; the rest the first pass found.
+            yield from self._scan(views.spoken, spoken_only=True, original=text)
+
+    def _scan(self, view: str, *, spoken_only: bool, original: str = "") -> Iterator[Span]:
+        for match in self._regex.finditer(view):
+            start, end = match.span("value" if "value" in self._regex.groupindex else 0)
+            if start == end:
+                continue
+            if spoken_only and not textmap.has_spoken_digit(original[start:end]):
+                continue
+            if self._validate is not None and not self._validate(view[start:end]):
+                continue
+            if self._negative_follows(view, end):
+                continue
+            score = self._score(view, start)
+            if score is not None:
+                yield Span(start, end, self.spec.type, score)
+
+    def _negative_follows(self, view: str, end: int) -> bool:
+        reach = self.spec.negative_after
+        if not reach:
+            return False
+        after = view[end : end + reach + 12].lower()
+        return any(0 <= after.find(word) <= reach for word in self._negative)
+
+    def _score(self, view: str, start: int) -> float | None:
+        """The spec's score, raised by a positive cue; None when the context rules it out."""
+        before = look_back(view, start, self.spec.context_window)
+        cue = nearest_cue(
+            before,
+            positive=self._positive,
+            negative=self._negative,
+            negative_reach=self.spec.negative_reach,
+        )
+        if cue is Cue.NEGATIVE or (cue is Cue.NONE and self.spec.context_required):
+            return None
+        bonus = CONTEXT_BONUS if cue is Cue.POSITIVE else 0.0
+        return min(1.0, self.spec.score + bonus)
+
+
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise InvalidRecognizerConfig(f"the regex does not compile: {exc}") from None
+
+
+def resolve_validator(name: str | None, validators: Mapping[str, Validator]) -> Validator | None:
+    if name is None:
+        return None
+    if name not in validators:
+        known = ", ".join(sorted(validators))
+        raise InvalidRecognizerConfig(f"unknown validator {name!r}; known: {known}")
+    return validators[name]
+
+
+def recognizer_from_config(
+    config: Mapping[str, Any], validators: Mapping[str, Validator] = VALIDATORS
+) -> PatternRecognizer:
+    """A recognizer from a plain mapping, as read from a tenant's TOML or YAML."""
+    return PatternRecognizer(spec_from_config(config), validators)
+
+
+def spec_from_config(config: Mapping[str, Any]) -> PatternSpec:
+    fields = {f.name: f for f in dataclasses.fields(PatternSpec)}
+    unknown = sorted(set(config) - set(fields))
+    if unknown:
+        raise InvalidRecognizerConfig(f"unknown keys: {', '.join(unknown)}")
+    missing = sorted(k for k in ("name", "type", "regex") if k not in config)
+    if missing:
+        raise InvalidRecognizerConfig(f"missing keys: {', '.join(missing)}")
+    values = dict(config)
+    values["type"] = _pii_type(values["type"])
+    for key in ("context", "negative_context"):
+        if key in values:
+            values[key] = _words(key, values[key])
+    _check_scalars(values)
+    return PatternSpec(**values)
+
+
+def _pii_type(value: object) -> PiiType:
+    try:
+        return PiiType(str(value))
+    except ValueError:
+        known = ", ".join(t.value for t in PiiType)
+        raise InvalidRecognizerConfig(f"unknown type {value!r}; known: {known}") from None
+
+
+def _words(key: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise InvalidRecognizerConfig(f"{key} must be a list of words")
+    if not all(isinstance(w, str) and w for w in value):
+        raise InvalidRecognizerConfig(f"{key} must hold non-empty strings")
+    return tuple(value)
+
+
+def _check_scalars(values: Mapping[str, Any]) -> None:
+    if not isinstance(values["name"], str) or not values["name"]:
+        raise InvalidRecognizerConfig("name must be a non-empty string")
+    if not isinstance(values["regex"], str):
+        raise InvalidRecognizerConfig("regex must be a string")
+    score = values.get("score", 0.8)
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+        raise InvalidRecognizerConfig("score must be a number between 0 and 1")
+    for key in ("context_required", "spoken"):
+        if not isinstance(values.get(key, False), bool):
+            raise InvalidRecognizerConfig(f"{key} must be true or false")
+    if not isinstance(values.get("validator"), str | None):
+        raise InvalidRecognizerConfig("validator must be the name of a validator")
+    for key in ("context_window", "negative_reach", "negative_after"):
+        window = values.get(key, 0)
+        if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= 200:
+            raise InvalidRecognizerConfig(f"{key} must be a whole number from 0 to 200")

@@ -1,0 +1,46 @@
+"""Views of a text that recognizers match against, each exactly as long as the original.
+
+Full-width digits (１３８…) and spoken Chinese digits (幺三八…) are rewritten one code point for
+one code point, so an offset in a view is the same offset in the original text: no offset map is
+needed, and `text[start:end]` is always the value the caller wrote. NFKC is deliberately not
+used: it can change the length of a string (ligatures, compatibility sequences).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+# Full-width ASCII (U+FF01..U+FF5E) that can be part of a value; full-width punctuation such as
+# `：` and `，` stays as it is so it keeps separating words from values.
+_WIDE_KEEP = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@.+-()"
+_WRITTEN = {ord(c) + 0xFEE0: c for c in _WIDE_KEEP} | {0x3000: " "}
+
+# Digits as read aloud in call transcripts: 幺 (yao) for 1, 两 for 2, 洞 for 0 and 拐 for 7 (the
+# radio and military readings), 〇 and 零 for 0.
+SPOKEN_DIGITS = {
+    "零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3",
+    "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9",
+}  # fmt: skip
+_SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TextViews:
+    """`written`: full-width folded to ASCII. `spoken`: also spoken digits as ASCII digits, or
+    None when the text has no spoken digit (so recognizers skip the second pass)."""
+
+    written: str
+    spoken: str | None
+
+
+@functools.lru_cache(maxsize=32)
+def views_of(text: str) -> TextViews:
+    """Cached because every recognizer asks for the views of the same text in turn."""
+    written = text.translate(_WRITTEN)
+    spoken = text.translate(_SPOKEN)
+    return TextViews(written=written, spoken=None if spoken == written else spoken)
+
+
+def has_spoken_digit(text: str) -> bool:
+    return any(c in SPOKEN_DIGITS for c in text)

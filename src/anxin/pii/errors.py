@@ -27,3 +27,11 @@ class InvalidRecognizerConfig(AnxinError):
     code = "pii.invalid_recognizer"
     status = 422
     title = "Not a valid recognizer definition"
+
+
+class InvalidScanInput(AnxinError):
+    """A line given to `anxin pii scan` is not a JSON object with a string `id`-and-`text`."""
+
+    code = "pii.invalid_scan_input"
+    status = 422
+    title = "Not a valid scan input line"

@@ -56,7 +56,7 @@ CN_LANDLINE = PatternSpec(
     type=PiiType.CN_LANDLINE,
     regex=(
         _START + r"(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))"
-        r"[ \-]{0,2}[2-9]\d{2,3}[ \-]?\d{4}(?!\d)"
+        r"[ \-]{0,2}[1-9]\d{2,3}[ \-]?\d{4}(?!\d)"
     ),
     score=0.8,
     validator="cn_landline",

@@ -78,11 +78,11 @@ def cn_mobile(value: str) -> bool:
 
 
 def cn_landline(value: str) -> bool:
-    """Area code (010, 02x, 0xxx) and a 7–8 digit local number not starting with 0 or 1."""
+    """Area code (010, 02x, 0xxx) and a 7–8 digit local number not starting with 0."""
     digits = digits_of(value)
     area = 3 if digits[1] in "12" else 4
     local = digits[area:]
-    return digits[0] == "0" and 7 <= len(local) <= 8 and local[0] not in "01"
+    return digits[0] == "0" and 7 <= len(local) <= 8 and local[0] != "0"
 
 
 def us_phone(value: str) -> bool:

@@ -128,3 +128,25 @@ def test_when_extra_recognizers_are_given_then_their_spans_join_the_result():
     spans = detector.detect("王磊的手机13812345678")
     assert [s.type for s in spans] == [PiiType.PERSON, PiiType.CN_MOBILE]
     assert Detector([_Fixed()]).detect("王磊") == [Span(0, 2, PiiType.PERSON, 0.9)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("手机86-13812345678", "86-13812345678", PiiType.CN_MOBILE),
+        ("号码幺三八、幺二三四、五六七八", "幺三八、幺二三四、五六七八", PiiType.CN_MOBILE),
+        ("电话 +86-21-6123-4567 转 8", "+86-21-6123-4567", PiiType.CN_LANDLINE),
+        ("座机0571—87654321", "0571—87654321", PiiType.CN_LANDLINE),
+        ("身份证110105 1949 1231 002X", "110105 1949 1231 002X", PiiType.CN_ID),
+        ("SSN: 551776014.", "551776014", PiiType.US_SSN),
+        ("my SSN 551 77 6014", "551 77 6014", PiiType.US_SSN),
+    ],
+)
+def test_when_a_less_common_form_is_used_then_it_is_still_found(
+    text: str, value: str, kind: PiiType
+):
+    assert [(text[s.start : s.end], s.type) for s in DETECTOR.detect(text)] == [(value, kind)]
+
+
+def test_when_an_amount_has_thousands_commas_then_it_is_not_a_mobile():
+    assert DETECTOR.detect("共15,000,000,000元") == []

@@ -14,7 +14,9 @@ from anxin.pii.spans import PiiType
 
 _START = r"(?<![0-9A-Za-z])"
 _NOT_AFTER_GROUP = r"(?<!\d\d\d\d[ \-])"
-_SEP = r"[ \-.,，、]{0,2}"  # between digits: written groups and spoken pauses
+# Between digits: written groups (space, dash, dot, em dash) and spoken pauses (，、). No ASCII
+# comma: 15,000,000,000 is an amount.
+_SEP = r"[ \-.—，、]{0,2}"
 
 # Words that say a number is something else: orders, parcels, serials, codes, versions.
 NOT_PERSONAL = (
@@ -41,7 +43,7 @@ CN_MOBILE = PatternSpec(
     type=PiiType.CN_MOBILE,
     regex=(
         _START + r"(?<!\+)" + _NOT_AFTER_GROUP
-        + r"(?:(?:\+|00|加)[ ]?86[ \-]?|\(\+?86\)[ ]?)?"
+        + r"(?:(?:\+|00|加)[ ]?86[ \-—]?|86[\-—]?|\(\+?86\)[ ]?)?"
         + r"1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}(?!\d)"
     ),
     score=0.85,
@@ -55,8 +57,9 @@ CN_LANDLINE = PatternSpec(
     name="cn_landline",
     type=PiiType.CN_LANDLINE,
     regex=(
-        _START + r"(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d))"
-        r"[ \-]{0,2}[1-9]\d{2,3}[ \-]?\d{4}(?!\d)"
+        _START + r"(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d)"
+        r"|(?:\+|00)86[ \-—]?\(?(?:10|2\d|[3-9]\d\d)\)?)"
+        r"[ \-—]{0,2}[1-9]\d{2,3}[ \-—]?\d{4}(?!\d)"
     ),
     score=0.8,
     validator="cn_landline",
@@ -68,7 +71,7 @@ CN_LANDLINE = PatternSpec(
 CN_ID = PatternSpec(
     name="cn_id",
     type=PiiType.CN_ID,
-    regex=_START + r"\d{6}[ \-]?(?:18|19|20)\d\d[01]\d[0-3]\d[ \-]?\d{3}[\dXx](?!\d)",
+    regex=_START + r"\d{6}[ \-]?(?:18|19|20)\d\d[ \-]?[01]\d[0-3]\d[ \-]?\d{3}[\dXx](?!\d)",
     score=0.95,
     validator="cn_id",
     context=ID_WORDS,
@@ -187,6 +190,17 @@ US_SSN_SPACED = PatternSpec(
     context_required=True,
 )
 
+US_SSN_PLAIN = PatternSpec(
+    name="us_ssn_plain",
+    type=PiiType.US_SSN,
+    regex=_START + r"\d{9}(?!\d)",
+    score=0.75,
+    validator="us_ssn",
+    context=("ssn", "social security"),
+    context_required=True,
+    context_window=30,
+)
+
 BUILTIN_SPECS = (
     CN_MOBILE,
     CN_LANDLINE,
@@ -200,4 +214,5 @@ BUILTIN_SPECS = (
     US_PHONE,
     US_SSN,
     US_SSN_SPACED,
+    US_SSN_PLAIN,
 )

@@ -78,8 +78,12 @@ def cn_mobile(value: str) -> bool:
 
 
 def cn_landline(value: str) -> bool:
-    """Area code (010, 02x, 0xxx) and a 7–8 digit local number not starting with 0."""
+    """Area code (010, 02x, 0xxx; or after +86 without the 0) and a 7–8 digit local number."""
     digits = digits_of(value)
+    for prefix in ("0086", "86"):
+        if value.lstrip("+").startswith(prefix):
+            digits = "0" + digits[len(prefix) :]
+            break
     area = 3 if digits[1] in "12" else 4
     local = digits[area:]
     return digits[0] == "0" and 7 <= len(local) <= 8 and local[0] != "0"

@@ -150,3 +150,19 @@ def test_when_a_less_common_form_is_used_then_it_is_still_found(
 
 def test_when_an_amount_has_thousands_commas_then_it_is_not_a_mobile():
     assert DETECTOR.detect("共15,000,000,000元") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20231125 13812345678", ["13812345678"]),
+        ("号码幺三八杠幺二三四杠五六七八", ["幺三八杠幺二三四杠五六七八"]),
+        ("证件号码G12345678", ["G12345678"]),
+        ("升级到3.1.0.12后闪退", []),
+        ("卡号6225 1381 2345 6789 1", []),
+    ],
+)
+def test_when_groups_dates_or_versions_border_a_value_then_only_the_value_is_found(
+    text: str, expected: list[str]
+):
+    assert [text[s.start : s.end] for s in DETECTOR.detect(text)] == expected

@@ -13,10 +13,12 @@ from anxin.pii.recognizers import PatternSpec
 from anxin.pii.spans import PiiType
 
 _START = r"(?<![0-9A-Za-z])"
-_NOT_AFTER_GROUP = r"(?<!\d\d\d\d[ \-])"
+# A four-digit group standing on its own (`6225 1381 2345 6789`): what follows is the rest of a
+# card, not a phone. `20231125 13812345678` is a date, then a phone.
+_NOT_AFTER_GROUP = r"(?<![^\d]\d\d\d\d[ \-])(?<!^\d\d\d\d[ \-])"
 # Between digits: written groups (space, dash, dot, em dash) and spoken pauses (，、). No ASCII
-# comma: 15,000,000,000 is an amount.
-_SEP = r"[ \-.—，、]{0,2}"
+# comma: 15,000,000,000 is an amount. 杠 is a dash read aloud.
+_SEP = r"[ \-.—，、杠]{0,2}"
 
 # Words that say a number is something else: orders, parcels, serials, codes, versions.
 NOT_PERSONAL = (
@@ -123,14 +125,17 @@ PASSPORT = PatternSpec(
     type=PiiType.PASSPORT,
     regex=_START + r"(?:[EG]\d{8}|E[A-Z]\d{7})(?![0-9A-Za-z])",
     score=0.85,
-    context=("护照", "passport", "旅行证件", "travel document"),
+    context=("护照", "passport", "旅行证件", "travel document", "证件", "签证", "出入境"),
     context_required=True,
     context_window=50,
 )
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _HEX = r"[0-9A-Fa-f]{1,4}"
-_VERSION_WORDS = ("版本", "版本号", "version", "firmware", "固件", "build", "release", "app")
+_VERSION_WORDS = (
+    "版本", "版本号", "固件", "升级", "更新", "version", "firmware", "build", "release", "app",
+    "upgrade", "update",
+)  # fmt: skip
 
 IPV4 = PatternSpec(
     name="ipv4",

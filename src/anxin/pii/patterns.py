@@ -118,6 +118,7 @@ EMAIL = PatternSpec(
         r"(?![A-Za-z0-9\-@])"
     ),
     score=0.95,
+    requires=("@",),
 )
 
 PASSPORT = PatternSpec(
@@ -147,6 +148,7 @@ IPV4 = PatternSpec(
     negative_context=_VERSION_WORDS,
     negative_reach=15,
     negative_after=3,
+    requires=(".",),
 )
 
 IPV6 = PatternSpec(
@@ -160,6 +162,7 @@ IPV6 = PatternSpec(
     score=0.85,
     validator="ip_address",
     context=("ip", "地址", "address", "登录", "login", "logged"),
+    requires=(":",),
 )  # fmt: skip
 
 US_PHONE = PatternSpec(
@@ -183,6 +186,7 @@ US_SSN = PatternSpec(
     validator="us_ssn",
     context=("ssn", "social security", "社会安全号", "社保号"),
     negative_context=NOT_PERSONAL,
+    requires=("-",),
 )
 
 US_SSN_SPACED = PatternSpec(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 # Full-width ASCII (U+FF01..U+FF5E) that can be part of a value; full-width punctuation such as
 # `：` and `，` stays as it is so it keeps separating words from values.
@@ -23,23 +24,32 @@ SPOKEN_DIGITS = {
     "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9",
 }  # fmt: skip
 _SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()}
+# Translating is the costly part for short texts, so it only happens when there is something to
+# translate: a full-width character, or three spoken digits in a row (一 alone is a word, not a
+# number).
+_HAS_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_SPOKEN_CLASS = "[" + "".join(SPOKEN_DIGITS) + "]"
+_HAS_SPOKEN_RUN = re.compile(_SPOKEN_CLASS + "(?:[ ,，、杠]?" + _SPOKEN_CLASS + "){2}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class TextViews:
     """`written`: full-width folded to ASCII. `spoken`: also spoken digits as ASCII digits, or
-    None when the text has no spoken digit (so recognizers skip the second pass)."""
+    None when the text has no run of spoken digits (so recognizers skip the second pass).
+    `lower`: the written view lower-cased, for finding context words anywhere in the text (its
+    length may differ; it is never used for offsets)."""
 
     written: str
     spoken: str | None
+    lower: str
 
 
 @functools.lru_cache(maxsize=32)
 def views_of(text: str) -> TextViews:
     """Cached because every recognizer asks for the views of the same text in turn."""
-    written = text.translate(_WRITTEN)
-    spoken = text.translate(_SPOKEN)
-    return TextViews(written=written, spoken=None if spoken == written else spoken)
+    written = text.translate(_WRITTEN) if _HAS_WIDE.search(text) else text
+    spoken = text.translate(_SPOKEN) if _HAS_SPOKEN_RUN.search(text) else None
+    return TextViews(written=written, spoken=spoken, lower=written.lower())
 
 
 def has_spoken_digit(text: str) -> bool:

@@ -160,6 +160,11 @@ def test_when_an_amount_has_thousands_commas_then_it_is_not_a_mobile():
         ("证件号码G12345678", ["G12345678"]),
         ("升级到3.1.0.12后闪退", []),
         ("卡号6225 1381 2345 6789 1", []),
+        ("号码是幺38 1234 5678", ["幺38 1234 5678"]),
+        ("我的ID440106196403030005", ["440106196403030005"]),
+        ("系统 8.1.0.2 有bug", []),
+        ("3.1.0.12版有bug", []),
+        ("一一对应，一二三四五", []),
     ],
 )
 def test_when_groups_dates_or_versions_border_a_value_then_only_the_value_is_found(

@@ -73,7 +73,8 @@ CN_LANDLINE = PatternSpec(
 CN_ID = PatternSpec(
     name="cn_id",
     type=PiiType.CN_ID,
-    regex=_START + r"\d{6}[ \-]?(?:18|19|20)\d\d[ \-]?[01]\d[0-3]\d[ \-]?\d{3}[\dXx](?!\d)",
+    # After a letter too (`ID440106…`): eighteen characters with a checksum rarely occur by chance.
+    regex=r"(?<!\d)\d{6}[ \-]?(?:18|19|20)\d\d[ \-]?[01]\d[0-3]\d[ \-]?\d{3}[\dXx](?!\d)",
     score=0.95,
     validator="cn_id",
     context=ID_WORDS,
@@ -135,7 +136,7 @@ _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _HEX = r"[0-9A-Fa-f]{1,4}"
 _VERSION_WORDS = (
     "版本", "版本号", "固件", "升级", "更新", "version", "firmware", "build", "release", "app",
-    "upgrade", "update",
+    "upgrade", "update", "版", "系统", "客户端", "软件", "安卓", "android", "ios", "client",
 )  # fmt: skip
 
 IPV4 = PatternSpec(

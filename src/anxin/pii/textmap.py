@@ -25,11 +25,14 @@ SPOKEN_DIGITS = {
 }  # fmt: skip
 _SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()}
 # Translating is the costly part for short texts, so it only happens when there is something to
-# translate: a full-width character, or three spoken digits in a row (一 alone is a word, not a
-# number).
+# translate: a full-width character, or a spoken digit next to another digit (一 alone is a word,
+# not a number; 幺38 is a number).
 _HAS_WIDE = re.compile("[\uff01-\uff5e\u3000]")
 _SPOKEN_CLASS = "[" + "".join(SPOKEN_DIGITS) + "]"
-_HAS_SPOKEN_RUN = re.compile(_SPOKEN_CLASS + "(?:[ ,，、杠]?" + _SPOKEN_CLASS + "){2}")
+_NEAR = "[ ,，、杠]?"
+_HAS_SPOKEN_NUMBER = re.compile(
+    f"{_SPOKEN_CLASS}{_NEAR}[0-9０-９{_SPOKEN_CLASS[1:-1]}]|[0-9０-９]{_NEAR}{_SPOKEN_CLASS}"
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ class TextViews:
 def views_of(text: str) -> TextViews:
     """Cached because every recognizer asks for the views of the same text in turn."""
     written = text.translate(_WRITTEN) if _HAS_WIDE.search(text) else text
-    spoken = text.translate(_SPOKEN) if _HAS_SPOKEN_RUN.search(text) else None
+    spoken = text.translate(_SPOKEN) if _HAS_SPOKEN_NUMBER.search(text) else None
     return TextViews(written=written, spoken=spoken, lower=written.lower())
 
 

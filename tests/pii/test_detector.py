@@ -165,6 +165,8 @@ def test_when_an_amount_has_thousands_commas_then_it_is_not_a_mobile():
         ("系统 8.1.0.2 有bug", []),
         ("3.1.0.12版有bug", []),
         ("一一对应，一二三四五", []),
+        ("身份证幺幺零幺零五幺九四九幺二三幺零零二叉", ["幺幺零幺零五幺九四九幺二三幺零零二叉"]),
+        ("server 10.1.2.3 is down, firmware ver. 1.2.3.4", ["10.1.2.3"]),
     ],
 )
 def test_when_groups_dates_or_versions_border_a_value_then_only_the_value_is_found(

@@ -137,6 +137,7 @@ _HEX = r"[0-9A-Fa-f]{1,4}"
 _VERSION_WORDS = (
     "版本", "版本号", "固件", "升级", "更新", "version", "firmware", "build", "release", "app",
     "upgrade", "update", "版", "系统", "客户端", "软件", "安卓", "android", "ios", "client",
+    "ver.", "ver:",
 )  # fmt: skip
 
 IPV4 = PatternSpec(

@@ -23,7 +23,8 @@ SPOKEN_DIGITS = {
     "零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3",
     "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9",
 }  # fmt: skip
-_SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()}
+# 叉 ("cross") is how the X check character of a resident ID is read aloud.
+_SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()} | {ord("叉"): "X"}
 # Translating is the costly part for short texts, so it only happens when there is something to
 # translate: a full-width character, or a spoken digit next to another digit (一 alone is a word,
 # not a number; 幺38 is a number).

@@ -13,6 +13,8 @@ import time
 import pytest
 
 from anxin.pii.detector import default_detector
+from anxin.pii.patterns import BUILTIN_SPECS
+from anxin.pii.regex_bounds import unbounded_repeats
 
 DETECTOR = default_detector()
 SIZE = 40_000
@@ -50,3 +52,14 @@ def test_when_the_adversarial_input_doubles_then_time_at_most_roughly_doubles(un
     large = (unit * (2 * SIZE // len(unit) + 1))[: 2 * SIZE]
     ratio = best_time(large) / max(best_time(small), 1e-4)
     assert ratio < 4, f"{ratio:.1f}x for twice the input"
+
+
+@pytest.mark.parametrize("spec", BUILTIN_SPECS, ids=[s.name for s in BUILTIN_SPECS])
+def test_every_builtin_pattern_has_only_bounded_repeats(spec):
+    # The structural half of the argument: bounded repeats bound the work per start position.
+    assert unbounded_repeats(spec.regex) == 0
+
+
+@pytest.mark.parametrize(("pattern", "count"), [(r"a+", 1), (r"(?:a|b*)c", 1), (r"a{1,5}", 0)])
+def test_unbounded_repeats_are_counted_inside_groups(pattern: str, count: int):
+    assert unbounded_repeats(pattern) == count

@@ -57,6 +57,8 @@ def test_when_context_is_required_and_absent_then_nothing_is_found():
         ({"colour": "red"}, "unknown keys: colour"),
         ({"spoken": "yes"}, "spoken must be true or false"),
         ({"validator": ["luhn"]}, "validator must be the name of a validator"),
+        ({"regex": r"AC\d+"}, "unbounded repeat"),
+        ({"regex": r"(?:A|B*)C"}, "unbounded repeat"),
     ],
 )
 def test_when_the_config_is_wrong_then_a_pii_error_with_a_stable_code_says_why(

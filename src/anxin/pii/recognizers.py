@@ -16,6 +16,7 @@ from typing import Any
 from anxin.pii import textmap
 from anxin.pii.context import Cue, look_back, nearest_cue
 from anxin.pii.errors import InvalidRecognizerConfig
+from anxin.pii.regex_bounds import unbounded_repeats
 from anxin.pii.spans import PiiType, Span
 from anxin.pii.validators import VALIDATORS, Validator
 
@@ -158,7 +159,17 @@ def spec_from_config(config: Mapping[str, Any]) -> PatternSpec:
         if key in values:
             values[key] = _words(key, values[key])
     _check_scalars(values)
+    _check_bounded(values["regex"])
     return PatternSpec(**values)
+
+
+def _check_bounded(pattern: str) -> None:
+    """A tenant's regex must keep detection linear (see regex_bounds)."""
+    compile_regex(pattern)
+    if unbounded_repeats(pattern):
+        raise InvalidRecognizerConfig(
+            "the regex has an unbounded repeat (*, + or {n,}); give it a bound such as {1,20}"
+        )
 
 
 def _pii_type(value: object) -> PiiType:

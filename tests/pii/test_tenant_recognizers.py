@@ -8,7 +8,7 @@ import pytest
 
 from anxin.pii.detector import default_detector
 from anxin.pii.errors import InvalidRecognizerConfig
-from anxin.pii.recognizers import recognizer_from_config
+from anxin.pii.recognizer_config import recognizer_from_config
 from anxin.pii.spans import PiiType
 
 EMPLOYEE_NUMBER: dict[str, Any] = {

@@ -22,6 +22,9 @@ _WRITTEN = {ord(c) + 0xFEE0: c for c in _WIDE_KEEP} | {0x3000: " "}
 SPOKEN_DIGITS = {
     "零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3",
     "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9",
+    # The formal numerals (大写) some transcribers and agents write digits with.
+    "壹": "1", "贰": "2", "叁": "3", "肆": "4", "伍": "5", "陆": "6", "柒": "7", "捌": "8",
+    "玖": "9",
 }  # fmt: skip
 # 叉 ("cross") is how the X check character of a resident ID is read aloud.
 _SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()} | {ord("叉"): "X"}

@@ -10,6 +10,7 @@ line break: a cue in the previous sentence is about something else.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 
 _CLAUSE_BREAKS = "。！？；;!?\n"
@@ -28,25 +29,31 @@ def look_back(text: str, start: int, window: int) -> str:
     return before[cut + 1 :]
 
 
-def nearest_cue(
-    before: str,
-    *,
-    positive: Sequence[str],
-    negative: Sequence[str],
-    negative_reach: int,
-) -> Cue:
-    """The cue ending closest to the candidate; on a tie the longer word (订单号码 beats 号码)."""
-    best: tuple[int, int] | None = None
-    cue = Cue.NONE
-    for words, kind in ((positive, Cue.POSITIVE), (negative, Cue.NEGATIVE)):
-        for word in words:
-            at = before.rfind(word)
-            if at < 0:
+class Cues:
+    """One recognizer's context words, found in a single regex pass over the look-back.
+
+    Alternatives are tried longest first, so where 订单号码 occurs the shorter 号码 inside it is
+    not seen: the longer word wins a tie. A word in both lists counts as negative.
+    """
+
+    def __init__(self, positive: Sequence[str], negative: Sequence[str]) -> None:
+        self._kind = {w.lower(): Cue.POSITIVE for w in positive}
+        self._kind.update({w.lower(): Cue.NEGATIVE for w in negative})
+        words = sorted(self._kind, key=len, reverse=True)
+        self._regex = re.compile("|".join(map(re.escape, words))) if words else None
+
+    def nearest(self, before: str, *, negative_reach: int) -> Cue:
+        """The cue ending closest to the end of `before`; negatives only within the reach."""
+        cue = Cue.NONE
+        if self._regex is None:
+            return cue
+        for match in self._regex.finditer(before):
+            kind = self._kind[match.group()]
+            if kind is Cue.NEGATIVE and len(before) - match.end() > negative_reach:
                 continue
-            distance = len(before) - at - len(word)
-            if kind is Cue.NEGATIVE and distance > negative_reach:
-                continue
-            rank = (distance, -len(word))
-            if best is None or rank < best:
-                best, cue = rank, kind
-    return cue
+            cue = kind
+        return cue
+
+    def any_in(self, text: str, kind: Cue) -> bool:
+        """Whether a word of this kind occurs anywhere in (lower-cased) `text`."""
+        return any(k is kind and w in text for w, k in self._kind.items())

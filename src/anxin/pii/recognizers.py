@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from anxin.pii import textmap
-from anxin.pii.context import Cue, look_back, nearest_cue
+from anxin.pii.context import Cue, Cues, look_back
 from anxin.pii.errors import InvalidRecognizerConfig
 from anxin.pii.spans import PiiType, Span
 from anxin.pii.validators import VALIDATORS, Validator
@@ -57,7 +57,7 @@ class PatternRecognizer:
         self.types: tuple[PiiType, ...] = (spec.type,)
         self._regex = compile_regex(spec.regex)
         self._validate = resolve_validator(spec.validator, validators)
-        self._positive = tuple(w.lower() for w in spec.context)
+        self._cues = Cues(spec.context, spec.negative_context)
         self._negative = tuple(w.lower() for w in spec.negative_context)
 
     def find(self, text: str) -> Iterable[Span]:
@@ -73,7 +73,7 @@ class PatternRecognizer:
         """Cheap substring checks that rule out a whole text before any regex runs."""
         if self.spec.requires and not any(r in views.written for r in self.spec.requires):
             return False
-        return not self.spec.context_required or any(w in views.lower for w in self._positive)
+        return not self.spec.context_required or self._cues.any_in(views.lower, Cue.POSITIVE)
 
     def _scan(self, view: str, *, spoken_only: bool, original: str = "") -> Iterator[Span]:
         for start, end in candidates(self._regex, view):
@@ -99,12 +99,7 @@ class PatternRecognizer:
     def _score(self, view: str, start: int) -> float | None:
         """The spec's score, raised by a positive cue; None when the context rules it out."""
         before = look_back(view, start, self.spec.context_window)
-        cue = nearest_cue(
-            before,
-            positive=self._positive,
-            negative=self._negative,
-            negative_reach=self.spec.negative_reach,
-        )
+        cue = self._cues.nearest(before, negative_reach=self.spec.negative_reach)
         if cue is Cue.NEGATIVE or (cue is Cue.NONE and self.spec.context_required):
             return None
         bonus = CONTEXT_BONUS if cue is Cue.POSITIVE else 0.0

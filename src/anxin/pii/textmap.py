@@ -31,7 +31,7 @@ _SPOKEN = _WRITTEN | {ord(k): v for k, v in SPOKEN_DIGITS.items()} | {ord("叉")
 # Translating is the costly part for short texts, so it only happens when there is something to
 # translate: a full-width character, or a spoken digit next to another digit (一 alone is a word,
 # not a number; 幺38 is a number).
-_HAS_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+_HAS_WIDE = re.compile("[" + "".join(map(chr, _WRITTEN)) + "]")
 _SPOKEN_CLASS = "[" + "".join(SPOKEN_DIGITS) + "]"
 _NEAR = "[ ,，、杠]?"
 _HAS_SPOKEN_NUMBER = re.compile(

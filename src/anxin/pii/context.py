@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _CLAUSE_BREAKS = "。！？；;!?\n"
 
@@ -39,8 +39,8 @@ class Cues:
     def __init__(self, positive: Sequence[str], negative: Sequence[str]) -> None:
         self._kind = {w.lower(): Cue.POSITIVE for w in positive}
         self._kind.update({w.lower(): Cue.NEGATIVE for w in negative})
-        words = sorted(self._kind, key=len, reverse=True)
-        self._regex = re.compile("|".join(map(re.escape, words))) if words else None
+        self._regex = _alternation(self._kind)
+        self._positive = _alternation([w for w, k in self._kind.items() if k is Cue.POSITIVE])
 
     def nearest(self, before: str, *, negative_reach: int) -> Cue:
         """The cue ending closest to the end of `before`; negatives only within the reach."""
@@ -54,6 +54,12 @@ class Cues:
             cue = kind
         return cue
 
-    def any_in(self, text: str, kind: Cue) -> bool:
-        """Whether a word of this kind occurs anywhere in (lower-cased) `text`."""
-        return any(k is kind and w in text for w, k in self._kind.items())
+    def any_positive_in(self, text: str) -> bool:
+        """Whether a positive word occurs anywhere in (lower-cased) `text`."""
+        return self._positive is not None and self._positive.search(text) is not None
+
+
+def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for a word list, longest alternatives first; None for no words."""
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None

@@ -73,7 +73,7 @@ class PatternRecognizer:
         """Cheap substring checks that rule out a whole text before any regex runs."""
         if self.spec.requires and not any(r in views.written for r in self.spec.requires):
             return False
-        return not self.spec.context_required or self._cues.any_in(views.lower, Cue.POSITIVE)
+        return not self.spec.context_required or self._cues.any_positive_in(views.lower)
 
     def _scan(self, view: str, *, spoken_only: bool, original: str = "") -> Iterator[Span]:
         for start, end in candidates(self._regex, view):

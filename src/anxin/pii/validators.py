@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from collections.abc import Callable, Mapping
 
 from anxin.pii.normalize import id_check_character
 
 Validator = Callable[[str], bool]
+_NOT_DIGITS = re.compile("[^0-9]")
 
 # GB 2260 province-level codes: the first two digits of a resident ID.
 _PROVINCES = frozenset({
@@ -26,7 +28,7 @@ _US_NON_PERSONAL_AREAS = frozenset({"400", "800", "822", "833", "844", "855", "8
 
 
 def digits_of(value: str) -> str:
-    return "".join(c for c in value if c.isascii() and c.isdigit())
+    return _NOT_DIGITS.sub("", value)
 
 
 def luhn(value: str) -> bool:

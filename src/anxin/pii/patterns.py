@@ -50,7 +50,7 @@ CN_MOBILE = PatternSpec(
     type=PiiType.CN_MOBILE,
     regex=(
         _START + r"(?<!\+)" + _NOT_AFTER_GROUP
-        + r"(?:(?:\+|00|加)[ ]?86[ \-—]?|86[\-—]?|\(\+?86\)[ ]?)?"
+        + r"(?:(?:\+|00|加)[ ]?86" + _SEP + r"|86[\-—]?|\(\+?86\)[ ]?)?"
         + r"1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}(?!\d)"
     ),
     score=0.85,

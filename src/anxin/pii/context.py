@@ -2,9 +2,10 @@
 
 `订单号2023112512345678` passes Luhn but the context says order number; `联系电话13812345678`
 is a phone whatever came earlier in the sentence. So the cue closest to the candidate wins, and
-a negative cue only counts when it sits right before the value (`流水号是…`), because a word
-like 订单 many words back says nothing about this number. The look-back stops at a sentence or
-line break: a cue in the previous sentence is about something else.
+a negative cue only counts when it sits right before the value (`流水号是…`) in the same clause,
+because a word like 订单 many words back or in the sentence before says nothing about this
+number. Where a type demands context (passports), the positive cue may sit in the previous
+turn: `坐席：请提供护照号码。\n客户：E12345678`.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ class Cue(enum.Enum):
 
 
 def look_back(text: str, start: int, window: int) -> str:
-    """Lower-cased text before `start`, at most `window` characters, cut at a clause break."""
-    before = text[max(0, start - window) : start].lower()
-    cut = max(before.rfind(c) for c in _CLAUSE_BREAKS)
-    return before[cut + 1 :]
+    """Lower-cased text before `start`, at most `window` characters."""
+    return text[max(0, start - window) : start].lower()
+
+
+def clause_start(before: str) -> int:
+    """Where the clause that `before` ends with begins (after the last sentence or line break)."""
+    return max(before.rfind(c) for c in _CLAUSE_BREAKS) + 1
 
 
 class Cues:
@@ -42,13 +46,17 @@ class Cues:
         self._regex = _alternation(self._kind)
         self._positive = _alternation([w for w, k in self._kind.items() if k is Cue.POSITIVE])
 
-    def nearest(self, before: str, *, negative_reach: int) -> Cue:
-        """The cue ending closest to the end of `before`; negatives only within the reach."""
+    def nearest(self, before: str, *, negative_reach: int, earlier_clauses: bool = False) -> Cue:
+        """The cue ending closest to the end of `before`, in its last clause (positives also in
+        earlier ones if `earlier_clauses`); negatives only within the reach."""
         cue = Cue.NONE
         if self._regex is None:
             return cue
+        clause = clause_start(before)
         for match in self._regex.finditer(before):
             kind = self._kind[match.group()]
+            if match.start() < clause and (kind is Cue.NEGATIVE or not earlier_clauses):
+                continue
             if kind is Cue.NEGATIVE and len(before) - match.end() > negative_reach:
                 continue
             cue = kind

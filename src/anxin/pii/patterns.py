@@ -16,9 +16,10 @@ _START = r"(?<![0-9A-Za-z])"
 # A four-digit group standing on its own (`6225 1381 2345 6789`): what follows is the rest of a
 # card, not a phone. `20231125 13812345678` is a date, then a phone.
 _NOT_AFTER_GROUP = r"(?<![^\d]\d\d\d\d[ \-])(?<!^\d\d\d\d[ \-])"
-# Between digits: written groups (space, dash, dot, em dash) and spoken pauses (，、). No ASCII
-# comma: 15,000,000,000 is an amount. 杠 is a dash read aloud.
-_SEP = r"[ \-.—，、杠]{0,2}"
+# Between digits: written groups (space, dash, em dash) and spoken pauses (，、); 杠 is a dash
+# read aloud. No ASCII comma (15,000,000,000 is an amount) and no dot (179.24.153.218 is an IP
+# address): a dotted mobile number is only 138.1234.5678.
+_SEP = r"[ \-—，、杠]{0,2}"
 
 # Words that say a number is something else: orders, parcels, serials, codes, versions.
 NOT_PERSONAL = (
@@ -51,7 +52,7 @@ CN_MOBILE = PatternSpec(
     regex=(
         _START + r"(?<!\+)" + _NOT_AFTER_GROUP
         + r"(?:(?:\+|00|加)[ ]?86" + _SEP + r"|86[\-—]?|\(\+?86\)[ ]?)?"
-        + r"1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}(?!\d)"
+        + r"(?:1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}|1[3-9]\d\.\d{4}\.\d{4})(?!\d)"
     ),
     score=0.85,
     validator="cn_mobile",

@@ -99,7 +99,11 @@ class PatternRecognizer:
     def _score(self, view: str, start: int) -> float | None:
         """The spec's score, raised by a positive cue; None when the context rules it out."""
         before = look_back(view, start, self.spec.context_window)
-        cue = self._cues.nearest(before, negative_reach=self.spec.negative_reach)
+        cue = self._cues.nearest(
+            before,
+            negative_reach=self.spec.negative_reach,
+            earlier_clauses=self.spec.context_required,
+        )
         if cue is Cue.NEGATIVE or (cue is Cue.NONE and self.spec.context_required):
             return None
         bonus = CONTEXT_BONUS if cue is Cue.POSITIVE else 0.0

@@ -16,6 +16,9 @@ _START = r"(?<![0-9A-Za-z])"
 # A four-digit group standing on its own (`6225 1381 2345 6789`): what follows is the rest of a
 # card, not a phone. `20231125 13812345678` is a date, then a phone.
 _NOT_AFTER_GROUP = r"(?<![^\d]\d\d\d\d[ \-])(?<!^\d\d\d\d[ \-])"
+# Nor right after a lone digit and a space (`3 2 0 1 0 2 1 9 8 9 …` is one number read digit by
+# digit; no phone starts in its middle).
+_NOT_AFTER_LONE_DIGIT = r"(?<![^\d]\d[ \-])"
 # Between digits: written groups (space, dash, em dash) and spoken pauses (，、); 杠 is a dash
 # read aloud. No ASCII comma (15,000,000,000 is an amount) and no dot (179.24.153.218 is an IP
 # address): a dotted mobile number is only 138.1234.5678.
@@ -50,7 +53,7 @@ CN_MOBILE = PatternSpec(
     name="cn_mobile",
     type=PiiType.CN_MOBILE,
     regex=(
-        _START + r"(?<!\+)" + _NOT_AFTER_GROUP
+        _START + r"(?<!\+)" + _NOT_AFTER_GROUP + _NOT_AFTER_LONE_DIGIT
         + r"(?:(?:\+|00|加)[ ]?86" + _SEP + r"|86[\-—]?|\(\+?86\)[ ]?)?"
         + r"(?:1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}|1[3-9]\d\.\d{4}\.\d{4})(?!\d)"
     ),
@@ -131,7 +134,7 @@ EMAIL = PatternSpec(
 PASSPORT = PatternSpec(
     name="cn_passport",
     type=PiiType.PASSPORT,
-    regex=_START + r"(?:[EG]\d{8}|E[A-Z]\d{7})(?![0-9A-Za-z])",
+    regex=_START + r"(?:[EG] ?\d{4} ?\d{4}|E[A-Z]\d{7})(?![0-9A-Za-z])",
     score=0.85,
     context=("护照", "passport", "旅行证件", "travel document", "证件", "签证", "出入境"),
     context_required=True,

@@ -34,7 +34,7 @@ NOT_PERSONAL = (
     "reference number", "invoice", "voucher", "coupon", "redeem", "redemption code",
     "otp", "verification code", "model", "version", "firmware", "extension", "ext.",
     "单据", "凭证号", "参考号", "受理号", "申请号", "退款单", "优惠券", "动态码", "短信码",
-    "坐席号", "员工号", "取件码", "提货码", "waybill", "parcel", "shipment", "case number",
+    "坐席号", "员工号", "取件码", "提货码", "qq号", "waybill", "parcel", "shipment", "case number",
     "case no", "case id", "ticket number", "ticket no", "claim number", "booking reference",
     "confirmation number", "confirmation code", "reservation number", "passcode", "pin code",
     "staff id", "agent id", "employee id", "employee number",

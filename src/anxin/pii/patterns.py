@@ -1,8 +1,9 @@
 """The built-in recognizers, as data.
 
-Every regex is linear: quantifiers are bounded, no group that repeats contains another repeat
-that could match the same characters, and lookbehinds stop a match from starting inside a longer
-run of digits or letters, so each start position costs a bounded amount of work.
+Every regex is linear: each repeat has an upper bound (tests/pii/test_linear_time.py checks this
+with regex_bounds), no repeated group contains a repeat over the same characters (so there are
+few ways to split a match), and lookbehinds stop a match from starting inside a longer run of
+digits or letters; each start position costs a bounded amount of work.
 Start guards: not inside a word or number (`(?<![0-9A-Za-z])`), and for phones and cards not
 right after a four-digit group (`6225 1381 2345 6789` holds no mobile number).
 """

@@ -1,4 +1,5 @@
-"""The `anxin` command: init, serve, demo, and the tenant, user and gateway groups."""
+"""The `anxin` command: init, serve, demo, and the tenant, user, gateway, keys, customer and
+pii groups."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 import uvicorn
 
 from anxin.app import create_app
-from anxin.cli import context, customer, gateway, keys, output, tenant, user
+from anxin.cli import context, customer, gateway, keys, output, pii, tenant, user
 from anxin.cli.bootstrap import initialize
 from anxin.cli.demo import demo_exists, seed_demo
 from anxin.cli.output import console, reported_errors
@@ -26,6 +27,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(keys.app, name="keys")
 app.add_typer(customer.app, name="customer")
+app.add_typer(pii.app, name="pii")
 
 Customers = Annotated[int, typer.Option(min=1, max=10_000_000, help="Demo customers to create.")]
 

@@ -1,1 +1,1 @@
-"""Personal data: normalizers now; recognizers, detector and catalogue arrive with issue 5."""
+"""Personal data: normalizers, recognizers and the detector (detector.default_detector)."""

@@ -1,0 +1,62 @@
+"""`anxin pii scan`: find personal data in JSONL texts. Needs no data directory."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from anxin.cli.output import errors, reported_errors
+from anxin.pii.detector import default_detector
+from anxin.pii.scan import scan_lines
+
+app = typer.Typer(help="Personal data: detection over texts.", no_args_is_help=True)
+
+STDIO = "-"
+
+
+@app.command("scan")
+def scan(
+    input_path: Annotated[
+        str, typer.Option("--input", help='JSONL of {"id", "text"}; "-" for stdin.')
+    ] = STDIO,
+    output_path: Annotated[
+        str, typer.Option("--output", help='Where to write {"id", "entities"} lines; "-": stdout.')
+    ] = STDIO,
+) -> None:
+    """Detect personal data in each line's text; one output line per input line, in order."""
+    with reported_errors(), _opened(input_path, output_path) as (source, sink):
+        detector = default_detector()
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("scanned {task.completed} lines"),
+            TimeElapsedColumn(),
+            console=errors,
+            disable=not sys.stderr.isatty(),
+        )
+        with progress:
+            task = progress.add_task("scan", total=None)
+            for line in scan_lines(source, detector):
+                sink.write(line + "\n")
+                progress.advance(task)
+
+
+@contextlib.contextmanager
+def _opened(input_path: str, output_path: str) -> Iterator[tuple[IO[str], IO[str]]]:
+    with contextlib.ExitStack() as stack:
+        source = sys.stdin if input_path == STDIO else _open(stack, input_path, "r")
+        sink = sys.stdout if output_path == STDIO else _open(stack, output_path, "w")
+        yield source, sink
+
+
+def _open(stack: contextlib.ExitStack, path: str, mode: str) -> IO[str]:
+    try:
+        return stack.enter_context(Path(path).open(mode, encoding="utf-8"))
+    except OSError as exc:
+        errors.print(f"[red]error[/red]: cannot open {path}: {exc.strerror}", highlight=False)
+        raise typer.Exit(1) from None

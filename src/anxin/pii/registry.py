@@ -1,0 +1,23 @@
+"""The explicit list of recognizers the default detector runs.
+
+A new kind of personal data is one more entry here: a PatternSpec in patterns.py, or a factory
+for a class implementing the Recognizer protocol (the PERSON and ADDRESS recognizers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from anxin.pii.patterns import BUILTIN_SPECS
+from anxin.pii.recognizers import PatternRecognizer
+from anxin.pii.spans import Recognizer
+
+RecognizerFactory = Callable[[], Recognizer]
+
+# Classes that are not pattern specs; names.py and addresses.py register theirs here.
+CLASS_RECOGNIZERS: tuple[RecognizerFactory, ...] = ()
+
+
+def builtin_recognizers() -> list[Recognizer]:
+    patterns: list[Recognizer] = [PatternRecognizer(spec) for spec in BUILTIN_SPECS]
+    return patterns + [factory() for factory in CLASS_RECOGNIZERS]

@@ -1,0 +1,65 @@
+"""Detection time grows linearly with the text, even on inputs built to make regexes backtrack.
+
+The structural argument is in patterns.py (bounded quantifiers, no nested repeats over the same
+characters, start guards); this test checks it empirically with a ratio, not a wall-clock
+limit, so a slow or busy machine does not fail it: doubling the input must not quadruple the
+time, as it would for quadratic behaviour.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from anxin.pii.detector import default_detector
+from anxin.pii.patterns import BUILTIN_SPECS
+from anxin.pii.regex_bounds import unbounded_repeats
+
+DETECTOR = default_detector()
+SIZE = 40_000
+
+ADVERSARIAL = {
+    "digits": "1",
+    "digits and spaces": "1 ",
+    "digits and dashes": "13-",
+    "digit groups": "6222 ",
+    "at signs": "@",
+    "local parts": "a@",
+    "dotted labels": "a.",
+    "dotted octets": "1.",
+    "colons": "a:",
+    "double colons": "1::",
+    "spoken digits": "幺 ",
+    "full-width digits": "１，",
+    "mobiles": "13812345678 ",
+    "ids in context": "身份证440106196403030005",
+}
+
+
+def best_time(text: str, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        DETECTOR.detect(text)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
+def test_when_the_adversarial_input_doubles_then_time_at_most_roughly_doubles(unit: str):
+    small = (unit * (SIZE // len(unit) + 1))[:SIZE]
+    large = (unit * (2 * SIZE // len(unit) + 1))[: 2 * SIZE]
+    ratio = best_time(large) / max(best_time(small), 1e-4)
+    assert ratio < 4, f"{ratio:.1f}x for twice the input"
+
+
+@pytest.mark.parametrize("spec", BUILTIN_SPECS, ids=[s.name for s in BUILTIN_SPECS])
+def test_every_builtin_pattern_has_only_bounded_repeats(spec):
+    # The structural half of the argument: bounded repeats bound the work per start position.
+    assert unbounded_repeats(spec.regex) == 0
+
+
+@pytest.mark.parametrize(("pattern", "count"), [(r"a+", 1), (r"(?:a|b*)c", 1), (r"a{1,5}", 0)])
+def test_unbounded_repeats_are_counted_inside_groups(pattern: str, count: int):
+    assert unbounded_repeats(pattern) == count

@@ -1,0 +1,126 @@
+"""Chinese personal names: surname + one or two given-name characters, or surname + title.
+
+Most two- and three-character strings that start with a surname character are ordinary words
+(高兴, 周末, 金额), so a bare surname + given-name match is only reported where the context
+says a name is there: a cue before it (我叫, 收件人, 客户) or after it (来电, 反映, 您好).
+A surname followed by a title (王女士, 欧阳先生) is a name on its own, labelled with the title.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+
+from anxin.pii.lexicon import load_lines, load_set
+
+TITLES = ("先生", "女士", "小姐", "太太")
+
+# Said right before a name, and only before a name: these outweigh the stoplist.
+STRONG_LEFT_CUES = (
+    "我叫", "她叫", "他叫", "叫做", "名叫", "名字是", "名字叫", "姓名", "姓名是", "名为", "联系人",
+    "收件人", "收货人", "寄件人", "签收人", "户名", "开户名", "持卡人", "账户名", "中文名",
+)  # fmt: skip
+# Often said before a name, but also before ordinary words.
+LEFT_CUES = (
+    "名字", "本人", "客户", "用户", "快递员", "写", "您是", "你是", "我是", "找", "员工",
+    "申请人", "投保人", "被保险人", "乘机人", "乘客", "负责人", "经办人", "坐席", "客服",
+    "师傅", "经理", "同事", "老公", "老婆", "妈妈", "爸爸", "儿子", "女儿", "丈夫", "妻子",
+    "转给", "交给", "致", "署名", "叫",
+)  # fmt: skip
+
+# Said right after a name.
+RIGHT_CUES = (
+    "来电", "致电", "反映", "投诉", "您好", "你好", "为您服务", "本人", "的手机", "的电话",
+    "的身份证", "的账户", "的账号", "的银行卡", "的地址", "的订单", "的快递", "已签收", "签收",
+    "态度", "同学", "申请", "要求", "表示", "说",
+)  # fmt: skip
+
+
+@functools.cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(compound, single) surnames."""
+    names = load_lines("cn_surnames.txt")
+    return frozenset(n for n in names if len(n) == 2), frozenset(n for n in names if len(n) == 1)
+
+
+def _stop_words() -> frozenset[str]:
+    return load_set("cn_stop_words.txt")
+
+
+def _given_chars() -> frozenset[str]:
+    return load_set("cn_given_chars.txt")
+
+
+def find_chinese_names(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, score) of each Chinese name, left to right, never overlapping."""
+    i = 0
+    while i < len(text):
+        found = match_name_at(text, i)
+        if found is None:
+            i += 1
+            continue
+        yield found
+        i = found[1]
+
+
+def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
+    """The name starting at `start`, if a surname starts there and the context allows one."""
+    surname_len = _surname_length(text, start)
+    if not surname_len:
+        return None
+    after = start + surname_len
+    for title in TITLES:
+        if text.startswith(title, after):
+            return (start, after + len(title), 0.9)
+    given = _given_length(text, after)
+    if not given:
+        return None
+    return _judge_context(text, start, after + given)
+
+
+def _judge_context(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """Keep a surname + given-name candidate only where a cue vouches for it.
+
+    A strong cue (我叫, 收件人) outweighs the stoplist, since 韩国 can be a name right after 她叫;
+    a weaker one (客户, 是) or a cue after the name does not.
+    """
+    cue_end = _skip_back(text, start)
+    if text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 5), cue_end):
+        return (start, end, 0.85)
+    if text[start : start + 2] in _stop_words():
+        return None
+    if text.endswith(LEFT_CUES, max(0, cue_end - 5), cue_end):
+        return (start, end, 0.85)
+    if text.startswith(RIGHT_CUES, end):
+        return (start, end, 0.8)
+    return None
+
+
+def _surname_length(text: str, start: int) -> int:
+    compound, single = _surnames()
+    if text[start : start + 2] in compound:
+        return 2
+    return 1 if text[start] in single else 0
+
+
+def _given_length(text: str, start: int) -> int:
+    """Two given-name characters if both are name characters and a word boundary follows, else one.
+
+    A third name character right after two means this is not a name we can delimit (or the
+    text runs on into a word), so nothing is returned then.
+    """
+    given = _given_chars()
+    n = 0
+    while n < 3 and start + n < len(text) and text[start + n] in given:
+        n += 1
+    if n == 3:
+        return 0
+    return n
+
+
+def _skip_back(text: str, start: int) -> int:
+    """Where a cue before `start` would end, allowing a colon or spaces between cue and name."""
+    j = start
+    while j > 0 and text[j - 1] in "：: ":
+        j -= 1
+    return j

@@ -1,0 +1,41 @@
+"""US street addresses: house number, street and suffix, then unit, city, state and ZIP if present.
+
+One regex with bounded repetition and no nested quantifiers: every optional part is tried once,
+so matching is linear. The street suffix is required, which keeps "3 Pro Max" and "24 hours" out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from anxin.pii.lexicon import load_lines
+
+_SUFFIX = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
+    r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Row|Loop)\.?"
+)
+_NAME = r"(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))"
+_UNIT = (
+    r"(?:,?[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl)\.?[ ]?#?[A-Za-z0-9-]{1,6}"
+    r"|,?[ ]#[A-Za-z0-9-]{1,6})"
+)
+_CITY = r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2}"
+
+
+@functools.cache
+def _address_re() -> re.Pattern[str]:
+    # Full names first so "New York" is not cut to a two-letter code's worth of match.
+    rows = [line.split("\t") for line in load_lines("us_states.txt")]
+    states = "|".join([name for _, name in rows] + [code for code, _ in rows])
+    return re.compile(
+        rf"\b\d{{1,6}}[ ](?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}[ ]{_SUFFIX}(?![A-Za-z])"
+        rf"{_UNIT}?(?:,[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9]))?"
+    )
+
+
+def find_english_addresses(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, score) of each US street address."""
+    for m in _address_re().finditer(text):
+        yield (m.start(), m.end(), 0.9)

@@ -1,0 +1,91 @@
+"""English personal names: "First Last", a title + surname, or a capitalized name after a cue.
+
+Capitalized words are everywhere in English (sentence starts, companies, products), so a name is
+either a known given name followed by a known surname, a title followed by a capitalized word
+(the title itself is not part of the name), or a capitalized word that a cue introduces
+("my name is", "Dear", 我叫). Organisation words (Bank, Insurance, ...) veto a match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from anxin.pii.lexicon import load_set
+
+_WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+# A title, then one or two capitalized words; no nested quantifiers, so matching stays linear.
+TITLE_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+({_WORD})(?:[ \t]+({_WORD}))?")
+CUE_RE = re.compile(
+    r"(?:\b(?:[Mm]y name is|[Tt]his is|I'm|I am|[Nn]ame on the (?:account|card) is|"
+    r"[Aa]ccount holder is|[Dd]ear|[Cc]ustomer|[Cc]aller|[Ss]peaking with|[Cc]all me|"
+    r"[Rr]ecipient is|[Aa]gent)|我叫|名字是|中文名|英文名|收件人|联系人|持卡人|recipient写)"
+    rf"[ \t:：,]*({_WORD})(?:[ \t]+({_WORD}))?"
+)
+PAIR_RE = re.compile(rf"\b({_WORD})[ \t]+({_WORD})\b")
+
+
+def _org_words() -> frozenset[str]:
+    return load_set("en_org_words.txt")
+
+
+def _is_non_name(word: str) -> bool:
+    """A capitalized word that a cue or title may precede but that is no name."""
+    return word in load_set("en_not_names.txt") or word in _org_words()
+
+
+def _first_names() -> frozenset[str]:
+    return load_set("en_first_names.txt")
+
+
+def _surnames() -> frozenset[str]:
+    return load_set("en_surnames.txt")
+
+
+def find_english_names(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, score) of English names; may overlap, the caller resolves that."""
+    yield from _titled(text)
+    yield from _cued(text)
+    yield from _pairs(text)
+
+
+def _titled(text: str) -> Iterator[tuple[int, int, float]]:
+    for m in TITLE_RE.finditer(text):
+        if _is_non_name(m.group(1)):
+            continue
+        end = m.end(2) if _is_surname_word(m.group(2)) else m.end(1)
+        yield (m.start(1), end, 0.9)
+
+
+def _cued(text: str) -> Iterator[tuple[int, int, float]]:
+    for m in CUE_RE.finditer(text):
+        first, second = m.group(1), m.group(2)
+        if _is_non_name(first) or second in _org_words():
+            continue
+        if _is_surname_word(second):
+            yield (m.start(1), m.end(2), 0.9)
+        elif first in _first_names() or first in _surnames():
+            yield (m.start(1), m.end(1), 0.85)
+
+
+def _pairs(text: str) -> Iterator[tuple[int, int, float]]:
+    # Overlapping pairs matter ("Hi Daniel Hayes": "Hi Daniel" fails, "Daniel Hayes" holds),
+    # so each match restarts at its second word.
+    pos = 0
+    while (m := PAIR_RE.search(text, pos)) is not None:
+        first, last = m.group(1), m.group(2)
+        if first in _first_names() and last in _surnames() and _not_org(text, m.end()):
+            yield (m.start(1), m.end(2), 0.8)
+            pos = m.end()
+        else:
+            pos = m.start(2)
+
+
+def _is_surname_word(word: str | None) -> bool:
+    return word is not None and word not in _org_words() and word in _surnames()
+
+
+def _not_org(text: str, end: int) -> bool:
+    """The word after a pair is not an organisation word ("Morgan Grant Bank")."""
+    follower = re.match(r"[ \t]+([A-Z][a-z]+)", text[end : end + 40])
+    return follower is None or follower.group(1) not in _org_words()

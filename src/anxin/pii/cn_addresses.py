@@ -21,11 +21,13 @@ _HAN = "[\u4e00-\u9fff]"
 _DIGIT = "[0-9０-９]"
 _ROAD = rf"{_HAN}{{1,10}}?(?:大道|大街|路|街|巷|胡同|弄|道|里)"
 _NUMBER = rf"{_DIGIT}{{1,5}}(?:[-－]{_DIGIT}{{1,4}})?(?:号院|号|弄)"
-_UNIT = r"[0-9０-９A-Za-z]{1,5}(?:栋|幢|座|号楼|楼|层|单元|室|号|户)"
-_UNITS = rf"(?:{_UNIT}){{1,4}}"
+_UNIT = r"[0-9０-９A-Za-z]{1,5}(?:栋|幢|座|号楼|楼|层|单元|室|号|户|期|区)"
+# A trailing bare room number (5层501) belongs to the address; a longer digit run does not.
+_UNITS = rf"(?:{_UNIT}){{1,5}}(?:[0-9]{{2,4}}(?![0-9A-Za-z]))?"
+_COMPOUND = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
 _TOWN = rf"(?:{_HAN}{{2,6}}?(?:镇|乡|街道))?"
 STREET_RE = re.compile(
-    rf"{_TOWN}(?:{_ROAD}{_NUMBER}(?:{_HAN}{{2,10}}?{_UNITS}|{_UNITS})?|(?:{_ROAD})?{_HAN}{{2,10}}?{_UNITS})"
+    rf"{_TOWN}(?:{_ROAD}{_NUMBER}(?:{_COMPOUND}{_UNITS}|{_UNITS})?|(?:{_ROAD})?{_COMPOUND}{_UNITS})"
 )
 
 # Two-character district names that are also plain words (城区, 郊区, 新区 ...).

@@ -25,7 +25,8 @@ LEFT_CUES = (
     "名字", "本人", "客户", "用户", "快递员", "写", "您是", "你是", "我是", "找", "员工",
     "申请人", "投保人", "被保险人", "乘机人", "乘客", "负责人", "经办人", "坐席", "客服",
     "师傅", "经理", "同事", "老公", "老婆", "妈妈", "爸爸", "儿子", "女儿", "丈夫", "妻子",
-    "转给", "交给", "致", "署名", "叫",
+    "转给", "交给", "致", "署名", "叫", "专员", "顾问", "代表", "工程师", "写成", "改成", "抬头",
+    "请问是", "是不是", "客户是", "配送员", "骑手", "主管", "班长", "组长", "护士", "医生", "律师",
 )  # fmt: skip
 
 # Said right after a name.
@@ -72,22 +73,29 @@ def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
     for title in TITLES:
         if text.startswith(title, after):
             return (start, after + len(title), 0.9)
-    given = _given_length(text, after)
+    given, runs_on = _given_length(text, after)
     if not given:
         return None
-    return _judge_context(text, start, after + given)
+    end = after + given
+    for title in TITLES:
+        if text.startswith(title, end):
+            return (start, end + len(title), 0.9)
+    return _judge_context(text, start, end, runs_on=runs_on)
 
 
-def _judge_context(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+def _judge_context(
+    text: str, start: int, end: int, *, runs_on: bool
+) -> tuple[int, int, float] | None:
     """Keep a surname + given-name candidate only where a cue vouches for it.
 
     A strong cue (我叫, 收件人) outweighs the stoplist, since 韩国 can be a name right after 她叫;
-    a weaker one (客户, 是) or a cue after the name does not.
+    a weaker one (客户, 是) or a cue after the name does not, nor does any cue when name
+    characters run on past the given name, since then the name's end is a guess.
     """
     cue_end = _skip_back(text, start)
     if text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 5), cue_end):
         return (start, end, 0.85)
-    if text[start : start + 2] in _stop_words():
+    if runs_on or text[start : start + 2] in _stop_words():
         return None
     if text.endswith(LEFT_CUES, max(0, cue_end - 5), cue_end):
         return (start, end, 0.85)
@@ -103,19 +111,13 @@ def _surname_length(text: str, start: int) -> int:
     return 1 if text[start] in single else 0
 
 
-def _given_length(text: str, start: int) -> int:
-    """Two given-name characters if both are name characters and a word boundary follows, else one.
-
-    A third name character right after two means this is not a name we can delimit (or the
-    text runs on into a word), so nothing is returned then.
-    """
+def _given_length(text: str, start: int) -> tuple[int, bool]:
+    """How many given-name characters follow (at most two), and whether more run on after them."""
     given = _given_chars()
     n = 0
     while n < 3 and start + n < len(text) and text[start + n] in given:
         n += 1
-    if n == 3:
-        return 0
-    return n
+    return min(n, 2), n == 3
 
 
 def _skip_back(text: str, start: int) -> int:

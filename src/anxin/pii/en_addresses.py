@@ -12,9 +12,13 @@ from collections.abc import Iterator
 
 from anxin.pii.lexicon import load_lines
 
+# An abbreviation's dot is the address's only when more address follows; at a sentence end
+# ("... 12 Main St.") it is the full stop.
 _SUFFIX = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
-    r"Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Row|Loop)\.?"
+    r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Way|Place|Terrace|Circle|Parkway|Highway|"
+    r"Square|Trail|Plaza|Row|Loop|"
+    r"(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Trl)"
+    r"(?:\.(?=,|[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)))?)"
 )
 _NAME = r"(?:[A-Z][a-z]+|\d{1,3}(?:st|nd|rd|th))"
 _UNIT = (

@@ -58,14 +58,25 @@ def _titled(text: str) -> Iterator[tuple[int, int, float]]:
 
 
 def _cued(text: str) -> Iterator[tuple[int, int, float]]:
-    for m in CUE_RE.finditer(text):
-        first, second = m.group(1), m.group(2)
-        if _is_non_name(first) or second in _org_words():
-            continue
-        if _is_surname_word(second):
-            yield (m.start(1), m.end(2), 0.9)
-        elif first in _first_names() or first in _surnames():
-            yield (m.start(1), m.end(1), 0.85)
+    # A rejected match resumes at its first word, which may itself start a cue
+    # ("Agent: This is Grace" is "Agent" + "This", then "This is" + "Grace").
+    pos = 0
+    while (m := CUE_RE.search(text, pos)) is not None:
+        found = _cued_name(m)
+        if found is not None:
+            yield found
+        pos = m.end() if found is not None else m.start(1)
+
+
+def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
+    first, second = m.group(1), m.group(2)
+    if _is_non_name(first) or second in _org_words():
+        return None
+    if _is_surname_word(second):
+        return (m.start(1), m.end(2), 0.9)
+    if first in _first_names() or first in _surnames():
+        return (m.start(1), m.end(1), 0.85)
+    return None
 
 
 def _pairs(text: str) -> Iterator[tuple[int, int, float]]:

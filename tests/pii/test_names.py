@@ -1,0 +1,157 @@
+"""PersonRecognizer: Chinese and English names with exact offsets, look-alikes left alone."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.pii.timing import growth_ratio
+
+from anxin.pii.names import PersonRecognizer
+from anxin.pii.spans import PiiType
+
+RECOGNIZER = PersonRecognizer()
+
+
+def names_in(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in RECOGNIZER.find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("客户：我叫赵磊艳，手机号一会儿发你。", ["赵磊艳"]),
+        ("客户：我帮我妈妈问的，她叫陈涵，手机15589。", ["陈涵"]),
+        ("用户：地址没错，收件人梁兰，电话157。", ["梁兰"]),
+        ("工单描述：客户胡红涵来电反映，订单未到。", ["胡红涵"]),
+        ("用户：你们快递员梁琳婷态度很差。", ["梁琳婷"]),
+        ("用户：名字是陈鹏。", ["陈鹏"]),
+        ("工单：开户名马晨超。", ["马晨超"]),
+        ("工单：持卡人赵敏反馈卡片被盗刷。", ["赵敏"]),
+        ("坐席：您好，我是客服专员刘洋，请问有什么可以帮您？", ["刘洋"]),
+    ],
+)
+def test_when_a_cue_introduces_a_chinese_name_then_exactly_the_name_is_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("客户：她叫欧阳秀文，是我姐姐。", ["欧阳秀文"]),
+        ("客户：收件人写上官婉儿就行。", ["上官婉儿"]),
+        ("坐席：请问您是司马女士吗？", ["司马女士"]),
+        ("客户：联系人：诸葛先生。", ["诸葛先生"]),
+    ],
+)
+def test_when_the_surname_is_compound_then_both_characters_are_in_the_span(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("坐席：请问您是王女士吗？", ["王女士"]),
+        ("客服：李先生您好，请问您的联系电话是多少？", ["李先生"]),
+        ("联系人：张小姐。", ["张小姐"]),
+        ("坐席：请问是李娜女士本人吗？", ["李娜女士"]),
+    ],
+)
+def test_when_a_title_follows_the_name_then_the_title_is_part_of_the_span(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+def test_offsets_point_at_the_name_in_the_original_text():
+    text = "坐席：您好。\n客户：我叫张伟，电话稍后给你。"
+    [span] = RECOGNIZER.find(text)
+    assert (span.start, span.end, span.type) == (12, 14, PiiType.PERSON)
+    assert 0.0 < span.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客户：我今天很高兴，周末方便的话安排一下。",
+        "客户：王者荣耀的充值金额不对，文件也没有收到。",
+        "客户：黄色的那件衣服，马上帮我退了，白色的留着。",
+        "坐席：何时到账？任何问题请联系我们，于是我们问了林业局。",
+        "客户：钱包丢了，常见问题里也没写。",
+        "客户：张贴的告示我看到了。",
+        "坐席：您好，这里是平顺保险客服中心。\n客户：好的。",
+        "客户：我在北京工作。",
+    ],
+)
+def test_when_common_words_start_with_a_surname_character_then_nothing_is_found(text: str):
+    assert names_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Agent: Thank you, my name is Kevin Brooks, how can I help?", ["Kevin Brooks"]),
+        ("Caller: Hi, this is Brian Perry, I'm calling about my card.", ["Brian Perry"]),
+        ("Summary: Customer Ashley Griffin reports a double charge.", ["Ashley Griffin"]),
+        ("Customer: The name on the account is Robert Johnson.", ["Robert Johnson"]),
+        ("Agent: Hello Mr. Brown, is this Sarah Miller's account?", ["Brown", "Sarah Miller"]),
+        ("用户：我叫Jessica Jenkins，中文名林婷红。", ["Jessica Jenkins", "林婷红"]),
+    ],
+)
+def test_when_an_english_name_appears_then_it_is_found(text: str, expected: list[str]):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Agent: Thanks Mr. Coleman, I've updated it.", "Coleman"),
+        ("Agent: Noted, Ms. Perry.", "Perry"),
+        ("Agent: Dear Mrs. Foster, your refund is on its way.", "Foster"),
+        ("Agent: Dr. Garcia will call you back.", "Garcia"),
+    ],
+)
+def test_when_a_title_precedes_an_english_surname_then_the_title_is_left_out(
+    text: str, expected: str
+):
+    [span] = RECOGNIZER.find(text)
+    assert text[span.start : span.end] == expected
+    assert text[span.start - 1] == " "
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent: Thank you for calling Northwind Bank.",
+        "Customer: My iPhone and my Apple Watch both stopped syncing.",
+        "Customer: Please check. Thanks for the help.",
+        "Agent: This is Customer Service, how can I help?",
+        "Agent: Hello.\nCustomer: Hi.",
+    ],
+)
+def test_when_capitalized_words_are_companies_products_or_labels_then_nothing_is_found(
+    text: str,
+):
+    assert names_in(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("王李欧阳先生女士叫我是客户收件人，。： \nMr.DanielHayes")))
+def test_spans_are_inside_the_text_sorted_and_never_overlap(text: str):
+    spans = list(RECOGNIZER.find(text))
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["王" * 50, "王女士", "我叫王伟，", "Mr. " * 20, "Daniel Hayes ", "欧阳" * 30, "a" * 50],
+)
+def test_time_grows_linearly_on_adversarial_input(unit: str):
+    assert growth_ratio(RECOGNIZER.find, unit, 20_000 // len(unit) + 1) < 4

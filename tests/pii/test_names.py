@@ -155,3 +155,20 @@ def test_spans_are_inside_the_text_sorted_and_never_overlap(text: str):
 )
 def test_time_grows_linearly_on_adversarial_input(unit: str):
     assert growth_ratio(RECOGNIZER.find, unit, 20_000 // len(unit) + 1) < 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("客户：收件人是王芳芳，电话等下发你。", ["王芳芳"]),
+        ("客户：联系人为张三，麻烦尽快。", ["张三"]),
+        ("客户：持卡人姓名：李强。", ["李强"]),
+        ("客户：名字是韩梅梅。", ["韩梅梅"]),
+        ("客户：她叫韩国，手机173。", ["韩国"]),
+        ("客户：我叫了外卖，结果没送到。", []),
+    ],
+)
+def test_when_a_strong_cue_precedes_then_unlisted_given_names_and_stop_words_still_count(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -19,21 +19,32 @@ TITLES = ("先生", "女士", "小姐", "太太")
 STRONG_LEFT_CUES = (
     "我叫", "她叫", "他叫", "叫做", "名叫", "名字是", "名字叫", "姓名", "姓名是", "名为", "联系人",
     "收件人", "收货人", "寄件人", "签收人", "户名", "开户名", "持卡人", "账户名", "中文名",
+    "紧急联系人", "受益人", "被保人", "被保险人", "投保人", "领取人", "预订人", "入住人", "乘车人",
+    "乘机人", "账户持有人", "法定代表人", "授权人", "代理人", "借款人", "收款人", "付款人",
+    "汇款人", "订购人", "下单人", "对接人", "申请人", "称呼", "本人姓名", "真实姓名",
 )  # fmt: skip
 # Often said before a name, but also before ordinary words.
 LEFT_CUES = (
     "名字", "本人", "客户", "用户", "快递员", "写", "您是", "你是", "我是", "找", "员工",
-    "申请人", "投保人", "被保险人", "乘机人", "乘客", "负责人", "经办人", "坐席", "客服",
+    "乘客", "负责人", "经办人", "坐席", "客服", "业务员", "销售", "工作人员", "送货员",
+    "快递小哥", "维修师傅", "安装师傅", "家长", "患者", "业主", "房东", "租客", "买家", "卖家",
+    "爱人", "父亲", "母亲", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "家人", "同学",
     "师傅", "经理", "同事", "老公", "老婆", "妈妈", "爸爸", "儿子", "女儿", "丈夫", "妻子",
     "转给", "交给", "致", "署名", "叫", "专员", "顾问", "代表", "工程师", "写成", "改成", "抬头",
     "请问是", "是不是", "客户是", "配送员", "骑手", "主管", "班长", "组长", "护士", "医生", "律师",
 )  # fmt: skip
 
+# Characters that end a name after a strong cue: particles, pronouns, common verbs.
+FUNCTION_CHARS = frozenset(
+    "的是在了和与及或就也都还吗呢吧啊呀说来去到给被把让向从对为以等个们这那我你他她它电手"
+)
+
 # Said right after a name.
 RIGHT_CUES = (
     "来电", "致电", "反映", "投诉", "您好", "你好", "为您服务", "本人", "的手机", "的电话",
     "的身份证", "的账户", "的账号", "的银行卡", "的地址", "的订单", "的快递", "已签收", "签收",
-    "态度", "同学", "申请", "要求", "表示", "说",
+    "态度", "同学", "申请", "要求", "表示", "说", "反馈", "咨询", "办理", "确认", "留言",
+    "询问", "称", "打来", "在吗", "签字", "报修",
 )  # fmt: skip
 
 
@@ -73,30 +84,40 @@ def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
     for title in TITLES:
         if text.startswith(title, after):
             return (start, after + len(title), 0.9)
-    given, runs_on = _given_length(text, after)
+    strong = _has_strong_cue(text, start)
+    given, runs_on = _given_length(text, after, after_strong_cue=strong)
     if not given:
         return None
     end = after + given
     for title in TITLES:
         if text.startswith(title, end):
             return (start, end + len(title), 0.9)
-    return _judge_context(text, start, end, runs_on=runs_on)
+    if strong:
+        return (start, end, 0.85)
+    return _judge_weak_context(text, start, end, runs_on=runs_on)
 
 
-def _judge_context(
+def _has_strong_cue(text: str, start: int) -> bool:
+    """A strong cue (我叫, 收件人) ends right before `start`, perhaps with 是/为/a colon between."""
+    cue_end = _skip_back(text, start)
+    if text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 6), cue_end):
+        return True
+    linked = cue_end > 0 and text[cue_end - 1] in "是为"
+    return linked and text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 7), cue_end - 1)
+
+
+def _judge_weak_context(
     text: str, start: int, end: int, *, runs_on: bool
 ) -> tuple[int, int, float] | None:
-    """Keep a surname + given-name candidate only where a cue vouches for it.
+    """Keep a candidate that only a weak cue vouches for, unless it is a known word.
 
-    A strong cue (我叫, 收件人) outweighs the stoplist, since 韩国 can be a name right after 她叫;
-    a weaker one (客户, 是) or a cue after the name does not, nor does any cue when name
-    characters run on past the given name, since then the name's end is a guess.
+    A weak cue (客户, 是) or a cue after the name does not outweigh the stoplist, and none
+    counts when name characters run on past the given name, since the name's end is then a guess.
+    Strong cues (我叫, 收件人) are judged before this: 韩国 can be a name right after 她叫.
     """
-    cue_end = _skip_back(text, start)
-    if text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 5), cue_end):
-        return (start, end, 0.85)
     if runs_on or text[start : start + 2] in _stop_words():
         return None
+    cue_end = _skip_back(text, start)
     if text.endswith(LEFT_CUES, max(0, cue_end - 5), cue_end):
         return (start, end, 0.85)
     if text.startswith(RIGHT_CUES, end):
@@ -111,13 +132,28 @@ def _surname_length(text: str, start: int) -> int:
     return 1 if text[start] in single else 0
 
 
-def _given_length(text: str, start: int) -> tuple[int, bool]:
-    """How many given-name characters follow (at most two), and whether more run on after them."""
+def _given_length(text: str, start: int, *, after_strong_cue: bool) -> tuple[int, bool]:
+    """How many given-name characters follow (at most two), and whether more run on after them.
+
+    After a strong cue, any Han character but a function word or the start of a right cue
+    (反馈, 来电) may complete the given name: held-out names are not all in our character list,
+    and the cue has already said that a name comes.
+    """
     given = _given_chars()
     n = 0
     while n < 3 and start + n < len(text) and text[start + n] in given:
         n += 1
-    return min(n, 2), n == 3
+    if not after_strong_cue or n >= 2:
+        return min(n, 2), n == 3
+    while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
+        n += 1
+    return n, False
+
+
+def _may_end_name(text: str, pos: int) -> bool:
+    char = text[pos]
+    is_han = "\u4e00" <= char <= "\u9fff"
+    return is_han and char not in FUNCTION_CHARS and not text.startswith(RIGHT_CUES, pos)
 
 
 def _skip_back(text: str, start: int) -> int:

@@ -98,3 +98,16 @@ def test_spans_are_inside_the_text_sorted_and_never_overlap(text: str):
 )
 def test_time_grows_linearly_on_adversarial_input(unit: str):
     assert growth_ratio(RECOGNIZER.find, unit, 20_000 // len(unit) + 1) < 4
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "1234 Oak St, Springfield IL 62704",
+        "77 Massachusetts Ave NW, Washington, DC 20001",
+        "12 5th Avenue Apt. 4B, New York, NY 10011",
+        "4410 W. Lakeview Blvd, Unit 12, Denver, CO 80202-1234",
+    ],
+)
+def test_when_a_us_address_has_other_separators_then_it_is_still_whole(address: str):
+    assert addresses_in(f"My address is {address}.") == [address]

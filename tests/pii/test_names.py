@@ -172,3 +172,20 @@ def test_when_a_strong_cue_precedes_then_unlisted_given_names_and_stop_words_sti
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Agent: Contoso Electronics, this is Jaylen Okafor.", ["Jaylen Okafor"]),
+        ("Customer: Hi, my name is Xiomara Delacruz-Vance.", ["Xiomara Delacruz-Vance"]),
+        ("Customer: Thanks, Linda.", ["Linda"]),
+        ("Agent: May I have your name?", []),
+        ("Customer: I'm Calling about my bill.", []),
+        ("Agent: Dear Customer Service Team,", []),
+    ],
+)
+def test_when_an_english_cue_precedes_then_unlisted_names_count_and_labels_do_not(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -35,6 +35,7 @@ def _address_re() -> re.Pattern[str]:
     states = "|".join([name for _, name in rows] + [code for code, _ in rows])
     return re.compile(
         rf"\b\d{{1,6}}[ ](?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}[ ]{_SUFFIX}(?![A-Za-z])"
+        r"(?:[ ](?:NW|NE|SW|SE|N|S|E|W)\b)?"
         rf"{_UNIT}?(?:,[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9]))?"
     )
 

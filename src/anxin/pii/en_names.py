@@ -16,11 +16,15 @@ from anxin.pii.lexicon import load_set
 _WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
 # A title, then one or two capitalized words; no nested quantifiers, so matching stays linear.
 TITLE_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+({_WORD})(?:[ \t]+({_WORD}))?")
+# Cues end right before the name: English ones with spaces or a comma between ("Thanks, Linda"),
+# Chinese ones with a colon too. Speaker labels ("Agent: ") are deliberately not cues.
 CUE_RE = re.compile(
-    r"(?:\b(?:[Mm]y name is|[Tt]his is|I'm|I am|[Nn]ame on the (?:account|card) is|"
+    r"(?:(?:\b(?:[Mm]y name is|[Tt]his is|I'm|I am|[Nn]ame on the (?:account|card) is|"
     r"[Aa]ccount holder is|[Dd]ear|[Cc]ustomer|[Cc]aller|[Ss]peaking with|[Cc]all me|"
-    r"[Rr]ecipient is|[Aa]gent)|我叫|名字是|中文名|英文名|收件人|联系人|持卡人|recipient写)"
-    rf"[ \t:：,]*({_WORD})(?:[ \t]+({_WORD}))?"
+    r"[Rr]ecipient is|[Aa]gent|[Tt]hanks|[Tt]hank you|[Hh]i|[Hh]ello|[Hh]ey|[Bb]ye|[Ss]orry|"
+    r"[Uu]nder the name|[Aa]ddressed to|[Aa]ttn|[Aa]ttention)[ \t,]+)|"
+    r"(?:\b[Nn]ame|我叫|名字是|中文名|英文名|收件人|联系人|持卡人|recipient写)[ \t:：]*)"
+    rf"({_WORD})(?:[ \t]+({_WORD}))?"
 )
 PAIR_RE = re.compile(rf"\b({_WORD})[ \t]+({_WORD})\b")
 
@@ -69,10 +73,15 @@ def _cued(text: str) -> Iterator[tuple[int, int, float]]:
 
 
 def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
+    """The name a cue introduces: two capitalized words, or one that is a known name.
+
+    After a cue two capitalized words are a name even when neither is in our lists (held-out
+    names differ), unless one of them marks an organisation or is a known non-name.
+    """
     first, second = m.group(1), m.group(2)
-    if _is_non_name(first) or second in _org_words():
+    if _is_non_name(first):
         return None
-    if _is_surname_word(second):
+    if second is not None and not _is_non_name(second):
         return (m.start(1), m.end(2), 0.9)
     if first in _first_names() or first in _surnames():
         return (m.start(1), m.end(1), 0.85)

@@ -111,3 +111,27 @@ def test_time_grows_linearly_on_adversarial_input(unit: str):
 )
 def test_when_a_us_address_has_other_separators_then_it_is_still_whole(address: str):
     assert addresses_in(f"My address is {address}.") == [address]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "湖南省长沙市岳麓区麓山南路932号中南大学新校区8舍",
+        "山东省济南市历下区泉城路188号恒隆广场三楼",
+        "河南省郑州市金水区花园路一号院二单元三楼",
+        "四川省绵阳市三台县芦溪镇新华村3组15号",
+        "重庆市渝北区龙溪街道金山路18号金山大厦B栋1702室",
+        "辽宁省大连市中山区人民路68号宏誉大厦2804",
+        "深圳南山区后海大道2388号怡化金融科技大厦",
+        "长沙市天心区芙蓉中路三段569号湖南商会大厦西塔27楼",
+        "广西壮族自治区南宁市青秀区民族大道100号",
+    ],
+)
+def test_when_a_chinese_address_takes_another_form_then_it_is_still_whole(address: str):
+    assert addresses_in(f"客户：地址是{address}。") == [address]
+
+
+def test_when_an_estate_is_only_described_nearby_then_the_description_is_left_out():
+    assert addresses_in("客户：送到南京市鼓楼区中山路88号附近的小区。") == [
+        "南京市鼓楼区中山路88号"
+    ]

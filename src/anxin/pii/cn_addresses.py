@@ -18,16 +18,22 @@ import ahocorasick
 from anxin.pii.lexicon import load_lines
 
 _HAN = "[\u4e00-\u9fff]"
-_DIGIT = "[0-9０-９]"
-_ROAD = rf"{_HAN}{{1,10}}?(?:大道|大街|路|街|巷|胡同|弄|道|里)"
-_NUMBER = rf"{_DIGIT}{{1,5}}(?:[-－]{_DIGIT}{{1,4}})?(?:号院|号|弄)"
-_UNIT = r"[0-9０-９A-Za-z]{1,5}(?:栋|幢|座|号楼|楼|层|单元|室|号|户|期|区)"
+_NUM = "[0-9０-９一二三四五六七八九十百零〇两]"
+_ROAD = rf"{_HAN}{{1,10}}?(?:大道|大街|路|街|巷|胡同|弄|道|里)(?:{_NUM}段)?"
+_NUMBER = rf"{_NUM}{{1,5}}(?:[-－]{_NUM}{{1,4}})?(?:号院|号|弄)"
+_UNIT = rf"(?:{_NUM}|[A-Za-z]){{1,5}}(?:栋|幢|座|号楼|楼|层|单元|室|号|户|期|区|组|舍)"
 # A trailing bare room number (5层501) belongs to the address; a longer digit run does not.
-_UNITS = rf"(?:{_UNIT}){{1,5}}(?:[0-9]{{2,4}}(?![0-9A-Za-z]))?"
-_COMPOUND = r"[\u4e00-\u9fffA-Za-z]{2,12}?"
+_ROOM = "[0-9]{2,4}(?![0-9A-Za-z])"
+_UNITS = rf"(?:{_UNIT}){{1,5}}(?:{_ROOM})?"
+# A compound is whatever name comes before its building number (华润城, 星河丽景, SOHO现代城) ...
+_COMPOUND = r"(?:(?!的)[\u4e00-\u9fffA-Za-z]){2,12}?"
+# ... or, with no number after it, a name ending like a building or estate (怡化金融科技大厦).
+_ESTATE = "(?:大厦|广场|中心|花园|小区|公寓|大楼|家园|公馆|写字楼|商城|苑|园|城|府|庭|院|村|社区)"
+_NAMED = rf"(?:(?!的){_HAN}){{1,12}}{_ESTATE}"
+_BUILDING = rf"(?:{_COMPOUND}{_UNITS}|{_NAMED}(?:{_UNITS}|{_ROOM})?|{_UNITS})"
 _TOWN = rf"(?:{_HAN}{{2,6}}?(?:镇|乡|街道))?"
 STREET_RE = re.compile(
-    rf"{_TOWN}(?:{_ROAD}{_NUMBER}(?:{_COMPOUND}{_UNITS}|{_UNITS})?|(?:{_ROAD})?{_COMPOUND}{_UNITS})"
+    rf"{_TOWN}(?:{_ROAD}{_NUMBER}{_BUILDING}?|(?:{_ROAD})?(?:{_COMPOUND}{_UNITS}|{_NAMED}{_UNITS}))"
 )
 
 # Two-character district names that are also plain words (城区, 郊区, 新区 ...).

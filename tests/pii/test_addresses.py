@@ -135,3 +135,8 @@ def test_when_an_estate_is_only_described_nearby_then_the_description_is_left_ou
     assert addresses_in("客户：送到南京市鼓楼区中山路88号附近的小区。") == [
         "南京市鼓楼区中山路88号"
     ]
+
+
+def test_when_chinese_runs_straight_into_a_us_address_then_it_is_found():
+    text = "用户：快递寄到1234 Oak Street, Springfield, IL 62704，谢谢。"
+    assert addresses_in(text) == ["1234 Oak Street, Springfield, IL 62704"]

@@ -189,3 +189,17 @@ def test_when_an_english_cue_precedes_then_unlisted_names_count_and_labels_do_no
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工单：客户Daniel Hayes来电反映订单未到。", ["Daniel Hayes"]),
+        ("客户：我叫Sarah Wang，中文名王小燕。", ["Sarah Wang", "王小燕"]),
+        ("用户：Mr.Chen已经处理了。", ["Chen"]),
+    ],
+)
+def test_when_chinese_runs_straight_into_an_english_name_then_its_edges_are_still_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

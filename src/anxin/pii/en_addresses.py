@@ -34,8 +34,8 @@ def _address_re() -> re.Pattern[str]:
     rows = [line.split("\t") for line in load_lines("us_states.txt")]
     states = "|".join([name for _, name in rows] + [code for code, _ in rows])
     return re.compile(
-        rf"\b\d{{1,6}}[ ](?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}[ ]{_SUFFIX}(?![A-Za-z])"
-        r"(?:[ ](?:NW|NE|SW|SE|N|S|E|W)\b)?"
+        rf"(?<![A-Za-z0-9])\d{{1,6}}[ ](?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}"
+        rf"[ ]{_SUFFIX}(?![A-Za-z])(?:[ ](?:NW|NE|SW|SE|N|S|E|W)(?![A-Za-z0-9]))?"
         rf"{_UNIT}?(?:,[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9]))?"
     )
 

@@ -14,19 +14,25 @@ from collections.abc import Iterator
 from anxin.pii.lexicon import load_set
 
 _WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+# Word edges for Latin words only: Python's \b sees no edge between Han and Latin letters,
+# and mixed texts run Chinese straight into English names (客户Daniel Hayes来电).
+_START = "(?<![A-Za-z0-9])"
+_END = "(?![A-Za-z0-9])"
 # A title, then one or two capitalized words; no nested quantifiers, so matching stays linear.
-TITLE_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+({_WORD})(?:[ \t]+({_WORD}))?")
+TITLE_RE = re.compile(
+    rf"{_START}(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)(?:\.[ \t]*|[ \t]+)({_WORD})(?:[ \t]+({_WORD}))?"
+)
 # Cues end right before the name: English ones with spaces or a comma between ("Thanks, Linda"),
 # Chinese ones with a colon too. Speaker labels ("Agent: ") are deliberately not cues.
 CUE_RE = re.compile(
-    r"(?:(?:\b(?:[Mm]y name is|[Tt]his is|I'm|I am|[Nn]ame on the (?:account|card) is|"
+    rf"(?:(?:{_START}(?:[Mm]y name is|[Tt]his is|I'm|I am|[Nn]ame on the (?:account|card) is|"
     r"[Aa]ccount holder is|[Dd]ear|[Cc]ustomer|[Cc]aller|[Ss]peaking with|[Cc]all me|"
     r"[Rr]ecipient is|[Aa]gent|[Tt]hanks|[Tt]hank you|[Hh]i|[Hh]ello|[Hh]ey|[Bb]ye|[Ss]orry|"
     r"[Uu]nder the name|[Aa]ddressed to|[Aa]ttn|[Aa]ttention)[ \t,]+)|"
-    r"(?:\b[Nn]ame|我叫|名字是|中文名|英文名|收件人|联系人|持卡人|recipient写)[ \t:：]*)"
+    rf"(?:{_START}[Nn]ame|我叫|名字是|中文名|英文名|收件人|联系人|持卡人|recipient写)[ \t:：]*)"
     rf"({_WORD})(?:[ \t]+({_WORD}))?"
 )
-PAIR_RE = re.compile(rf"\b({_WORD})[ \t]+({_WORD})\b")
+PAIR_RE = re.compile(rf"{_START}({_WORD})[ \t]+({_WORD}){_END}")
 
 
 def _org_words() -> frozenset[str]:

@@ -203,3 +203,18 @@ def test_when_chinese_runs_straight_into_an_english_name_then_its_edges_are_stil
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工单：客户阎翀来电反映网络故障。", ["阎翀"]),
+        ("工单：客户王静翀来电反映网络故障。", ["王静翀"]),
+        ("客户：客户那天来电说过。", []),
+        ("客户：客户要求退款。", []),
+    ],
+)
+def test_when_a_weak_cue_and_a_right_cue_bracket_unlisted_characters_then_they_are_a_name(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

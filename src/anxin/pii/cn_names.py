@@ -85,7 +85,8 @@ def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
         if text.startswith(title, after):
             return (start, after + len(title), 0.9)
     strong = _has_strong_cue(text, start)
-    given, runs_on = _given_length(text, after, after_strong_cue=strong)
+    weak = not strong and _has_weak_cue(text, start)
+    given, runs_on = _given_length(text, after, strong=strong, weak=weak)
     if not given:
         return None
     end = after + given
@@ -117,12 +118,16 @@ def _judge_weak_context(
     """
     if runs_on or text[start : start + 2] in _stop_words():
         return None
-    cue_end = _skip_back(text, start)
-    if text.endswith(LEFT_CUES, max(0, cue_end - 5), cue_end):
+    if _has_weak_cue(text, start):
         return (start, end, 0.85)
     if text.startswith(RIGHT_CUES, end):
         return (start, end, 0.8)
     return None
+
+
+def _has_weak_cue(text: str, start: int) -> bool:
+    cue_end = _skip_back(text, start)
+    return text.endswith(LEFT_CUES, max(0, cue_end - 5), cue_end)
 
 
 def _surname_length(text: str, start: int) -> int:
@@ -132,22 +137,32 @@ def _surname_length(text: str, start: int) -> int:
     return 1 if text[start] in single else 0
 
 
-def _given_length(text: str, start: int, *, after_strong_cue: bool) -> tuple[int, bool]:
+def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[int, bool]:
     """How many given-name characters follow (at most two), and whether more run on after them.
 
-    After a strong cue, any Han character but a function word or the start of a right cue
-    (反馈, 来电) may complete the given name: held-out names are not all in our character list,
-    and the cue has already said that a name comes.
+    Held-out names are not all in our character list, so a given name may also be made of any
+    Han characters but function words: after a strong cue, which has already said a name comes,
+    or between a weak cue and a cue after the name (客户 … 来电), which fix both its ends.
     """
+    known = _known_given_length(text, start)
+    if known >= 2 or (known == 1 and strong):
+        return min(known, 2), known == 3
+    n = known
+    while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
+        n += 1
+    if strong:
+        return n, False
+    bracketed = weak and n > known and text.startswith(RIGHT_CUES, start + n)
+    return (n, False) if bracketed else (known, False)
+
+
+def _known_given_length(text: str, start: int) -> int:
+    """How many characters from our given-name list follow, counting up to three."""
     given = _given_chars()
     n = 0
     while n < 3 and start + n < len(text) and text[start + n] in given:
         n += 1
-    if not after_strong_cue or n >= 2:
-        return min(n, 2), n == 3
-    while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
-        n += 1
-    return n, False
+    return n
 
 
 def _may_end_name(text: str, pos: int) -> bool:

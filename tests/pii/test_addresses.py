@@ -88,6 +88,7 @@ def test_spans_are_inside_the_text_sorted_and_never_overlap(text: str):
     "unit",
     [
         "北京市朝阳区",
+        "北京市 ",
         "北京市" + "中" * 40,
         "南京市鼓楼区天府大道958号",
         "路1号" * 10,
@@ -140,3 +141,15 @@ def test_when_an_estate_is_only_described_nearby_then_the_description_is_left_ou
 def test_when_chinese_runs_straight_into_a_us_address_then_it_is_found():
     text = "用户：快递寄到1234 Oak Street, Springfield, IL 62704，谢谢。"
     assert addresses_in(text) == ["1234 Oak Street, Springfield, IL 62704"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "北京市 朝阳区 建国路 88号 SOHO现代城5号楼",
+        "上海市\u3000浦东新区\u3000世纪大道100号",
+        "广州市天河区体育西路１２３号４栋５０１",
+    ],
+)
+def test_when_parts_are_spaced_or_digits_full_width_then_the_address_is_still_whole(address: str):
+    assert addresses_in(f"客户：地址是{address}，谢谢。") == [address]

@@ -23,7 +23,7 @@ _ROAD = rf"{_HAN}{{1,10}}?(?:大道|大街|路|街|巷|胡同|弄|道|里)(?:{_N
 _NUMBER = rf"{_NUM}{{1,5}}(?:[-－]{_NUM}{{1,4}})?(?:号院|号|弄)"
 _UNIT = rf"(?:{_NUM}|[A-Za-z]){{1,5}}(?:栋|幢|座|号楼|楼|层|单元|室|号|户|期|区|组|舍)"
 # A trailing bare room number (5层501) belongs to the address; a longer digit run does not.
-_ROOM = "[0-9]{2,4}(?![0-9A-Za-z])"
+_ROOM = "[0-9０-９]{2,4}(?![0-9０-９A-Za-z])"
 _UNITS = rf"(?:{_UNIT}){{1,5}}(?:{_ROOM})?"
 # A compound is whatever name comes before its building number (华润城, 星河丽景, SOHO现代城) ...
 _COMPOUND = r"(?:(?!的)[\u4e00-\u9fffA-Za-z]){2,12}?"
@@ -31,9 +31,12 @@ _COMPOUND = r"(?:(?!的)[\u4e00-\u9fffA-Za-z]){2,12}?"
 _ESTATE = "(?:大厦|广场|中心|花园|小区|公寓|大楼|家园|公馆|写字楼|商城|苑|园|城|府|庭|院|村|社区)"
 _NAMED = rf"(?:(?!的){_HAN}){{1,12}}{_ESTATE}"
 _BUILDING = rf"(?:{_COMPOUND}{_UNITS}|{_NAMED}(?:{_UNITS}|{_ROOM})?|{_UNITS})"
-_TOWN = rf"(?:{_HAN}{{2,6}}?(?:镇|乡|街道))?"
+# Parts may be set apart by one space (北京市 朝阳区 建国路 88号), half- or full-width.
+_SP = "[ \u3000]?"
+_TOWN = rf"(?:{_HAN}{{2,6}}?(?:镇|乡|街道){_SP})?"
 STREET_RE = re.compile(
-    rf"{_TOWN}(?:{_ROAD}{_NUMBER}{_BUILDING}?|(?:{_ROAD})?(?:{_COMPOUND}{_UNITS}|{_NAMED}{_UNITS}))"
+    rf"{_SP}{_TOWN}(?:{_ROAD}{_SP}{_NUMBER}(?:{_SP}{_BUILDING})?"
+    rf"|(?:{_ROAD}{_SP})?(?:{_COMPOUND}{_UNITS}|{_NAMED}{_SP}{_UNITS}))"
 )
 
 # Two-character district names that are also plain words (城区, 郊区, 新区 ...).
@@ -93,18 +96,22 @@ def _address_end(text: str, start: int, divisions: dict[int, list[int]]) -> int 
     The chain is followed greedily (province, city, district), and the street is tried after
     the longest chain first, then shorter ones: 南京 in 南京路 is a city name but here a street's.
     """
-    for chain_end in reversed(_chain(start, divisions)):
+    for chain_end in reversed(_chain(start, divisions, text)):
         m = STREET_RE.match(text, chain_end)
         if m is not None:
             return m.end()
     return None
 
 
-def _chain(start: int, divisions: dict[int, list[int]]) -> list[int]:
-    """Ends of consecutive division names from `start` (at most four levels)."""
+def _chain(start: int, divisions: dict[int, list[int]], text: str) -> list[int]:
+    """Ends of consecutive division names from `start` (at most four levels, one space apart)."""
     ends: list[int] = []
     pos = start
-    while pos in divisions and len(ends) < 4:
+    while len(ends) < 4:
+        if pos not in divisions and text[pos : pos + 1] in (" ", "\u3000"):
+            pos += 1
+        if pos not in divisions:
+            break
         pos = divisions[pos][0]
         ends.append(pos)
     return ends

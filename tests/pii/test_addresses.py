@@ -153,3 +153,21 @@ def test_when_chinese_runs_straight_into_a_us_address_then_it_is_found():
 )
 def test_when_parts_are_spaced_or_digits_full_width_then_the_address_is_still_whole(address: str):
     assert addresses_in(f"客户：地址是{address}，谢谢。") == [address]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "12-14 O'Connell Street, St. Louis, MO 63101",
+        "123A Martin Luther King Jr Blvd, Winston-Salem, NC 27101",
+        "PO Box 4521, Austin, TX 78701",
+    ],
+)
+def test_when_a_us_address_has_a_ranged_number_a_saint_or_a_po_box_then_it_is_whole(
+    address: str,
+):
+    assert addresses_in(f"Customer: Mail it to {address}.") == [address]
+
+
+def test_when_a_po_box_has_no_town_then_it_is_not_an_address():
+    assert addresses_in("Customer: My PO Box 12 is closed.") == []

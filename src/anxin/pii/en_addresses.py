@@ -20,7 +20,7 @@ _SUFFIX = (
     r"(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Trl)"
     r"(?:\.(?=,|[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)))?)"
 )
-_NAME = r"(?:[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?|\d{1,3}(?:st|nd|rd|th))"
+_NAME = r"(?:(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|\d{1,3}(?:st|nd|rd|th))"
 _HOUSE = r"(?<![A-Za-z0-9])\d{1,6}(?:-\d{1,4}|[A-Z](?![A-Za-z]))?"
 _UNIT = (
     r"(?:,?[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl)\.?[ ]?#?[A-Za-z0-9-]{1,6}"

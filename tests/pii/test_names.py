@@ -218,3 +218,17 @@ def test_when_a_weak_cue_and_a_right_cue_bracket_unlisted_characters_then_they_a
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Customer: Hi, my name is 王伟, I need help.", ["王伟"]),
+        ("用户：我的name是李娜，please帮我查一下。", ["李娜"]),
+        ("用户：recipient是欧阳娜娜，phone稍后发。", ["欧阳娜娜"]),
+    ],
+)
+def test_when_an_english_cue_introduces_a_chinese_name_then_it_is_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -22,6 +22,8 @@ STRONG_LEFT_CUES = (
     "紧急联系人", "受益人", "被保人", "被保险人", "投保人", "领取人", "预订人", "入住人", "乘车人",
     "乘机人", "账户持有人", "法定代表人", "授权人", "代理人", "借款人", "收款人", "付款人",
     "汇款人", "订购人", "下单人", "对接人", "申请人", "称呼", "本人姓名", "真实姓名",
+    # Mixed texts introduce Chinese names in English too (my name is 王伟, recipient写林建).
+    "name is", "Name", "name", "I'm", "I am", "recipient", "Recipient", "contact",
 )  # fmt: skip
 # Often said before a name, but also before ordinary words.
 LEFT_CUES = (
@@ -101,10 +103,10 @@ def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
 def _has_strong_cue(text: str, start: int) -> bool:
     """A strong cue (我叫, 收件人) ends right before `start`, perhaps with 是/为/a colon between."""
     cue_end = _skip_back(text, start)
-    if text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 6), cue_end):
+    if text.endswith(STRONG_LEFT_CUES, 0, cue_end):
         return True
     linked = cue_end > 0 and text[cue_end - 1] in "是为"
-    return linked and text.endswith(STRONG_LEFT_CUES, max(0, cue_end - 7), cue_end - 1)
+    return linked and text.endswith(STRONG_LEFT_CUES, 0, cue_end - 1)
 
 
 def _judge_weak_context(
@@ -127,7 +129,7 @@ def _judge_weak_context(
 
 def _has_weak_cue(text: str, start: int) -> bool:
     cue_end = _skip_back(text, start)
-    return text.endswith(LEFT_CUES, max(0, cue_end - 5), cue_end)
+    return text.endswith(LEFT_CUES, 0, cue_end)
 
 
 def _surname_length(text: str, start: int) -> int:

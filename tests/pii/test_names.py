@@ -232,3 +232,19 @@ def test_when_an_english_cue_introduces_a_chinese_name_then_it_is_found(
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("客户：我叫李静翀，电话等下发。", ["李静翀"]),
+        ("客户：联系人张伟先生。", ["张伟先生"]),
+        ("客户：收件人林建就行。", ["林建"]),
+        ("客户：收件人王芳电话13800000000。", ["王芳"]),
+        ("客户：收件人王芳的电话是多少？", ["王芳"]),
+    ],
+)
+def test_when_a_name_ends_before_a_particle_verb_or_title_then_the_span_ends_there(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -147,8 +147,8 @@ def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[i
     or between a weak cue and a cue after the name (客户 … 来电), which fix both its ends.
     """
     known = _known_given_length(text, start)
-    if known >= 2 or (known == 1 and strong):
-        return min(known, 2), known == 3
+    if known >= 2:
+        return 2, known == 3
     n = known
     while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
         n += 1
@@ -168,9 +168,11 @@ def _known_given_length(text: str, start: int) -> int:
 
 
 def _may_end_name(text: str, pos: int) -> bool:
+    """Whether the character at `pos` may still belong to a given name we have no list entry for."""
     char = text[pos]
-    is_han = "\u4e00" <= char <= "\u9fff"
-    return is_han and char not in FUNCTION_CHARS and not text.startswith(RIGHT_CUES, pos)
+    if not "\u4e00" <= char <= "\u9fff" or char in FUNCTION_CHARS:
+        return False
+    return not text.startswith(RIGHT_CUES, pos) and not text.startswith(TITLES, pos)
 
 
 def _skip_back(text: str, start: int) -> int:

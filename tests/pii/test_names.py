@@ -242,6 +242,7 @@ def test_when_an_english_cue_introduces_a_chinese_name_then_it_is_found(
         ("客户：收件人林建就行。", ["林建"]),
         ("客户：收件人王芳电话13800000000。", ["王芳"]),
         ("客户：收件人王芳的电话是多少？", ["王芳"]),
+        ("客户：联系人李强经理。", ["李强"]),
     ],
 )
 def test_when_a_name_ends_before_a_particle_verb_or_title_then_the_span_ends_there(

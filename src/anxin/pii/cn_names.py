@@ -153,7 +153,9 @@ def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[i
     while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
         n += 1
     if strong:
-        return n, False
+        # An unlisted character is only trusted where a boundary follows (李静翀，) and not where
+        # the text runs on (李强经理 is 李强 + 经理).
+        return (n, False) if n == known or _at_name_boundary(text, start + n) else (known, False)
     bracketed = weak and n > known and text.startswith(RIGHT_CUES, start + n)
     return (n, False) if bracketed else (known, False)
 
@@ -173,6 +175,11 @@ def _may_end_name(text: str, pos: int) -> bool:
     if not "\u4e00" <= char <= "\u9fff" or char in FUNCTION_CHARS:
         return False
     return not text.startswith(RIGHT_CUES, pos) and not text.startswith(TITLES, pos)
+
+
+def _at_name_boundary(text: str, pos: int) -> bool:
+    """Whether a name may end right before `pos`: text ends, or no more name could follow."""
+    return pos >= len(text) or not _may_end_name(text, pos)
 
 
 def _skip_back(text: str, start: int) -> int:

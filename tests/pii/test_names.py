@@ -249,3 +249,21 @@ def test_when_a_name_ends_before_a_particle_verb_or_title_then_the_span_ends_the
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("用户：你好，本人叫邹昶泓，上周在你们店买了手机。", ["邹昶泓"]),
+        ("用户：你们配送员金漪服务不好。", ["金漪"]),
+        ("用户：recipient填邓艳秀就行。", ["邓艳秀"]),
+        ("Agent: Thanks for calling, my name's Logan Okafor, how can I help?", ["Logan Okafor"]),
+        ("Summary: Client Noah Petrov reports a duplicate charge.", ["Noah Petrov"]),
+        ("Customer: Send it to 2952 Magnolia Street, Austin, TX 78701.", []),
+        ("客户：易碎品，小心轻放。", []),
+    ],
+)
+def test_when_the_phrasing_or_the_name_lists_differ_then_names_are_still_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

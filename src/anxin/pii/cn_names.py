@@ -22,12 +22,16 @@ STRONG_LEFT_CUES = (
     "紧急联系人", "受益人", "被保人", "被保险人", "投保人", "领取人", "预订人", "入住人", "乘车人",
     "乘机人", "账户持有人", "法定代表人", "授权人", "代理人", "借款人", "收款人", "付款人",
     "汇款人", "订购人", "下单人", "对接人", "申请人", "称呼", "本人姓名", "真实姓名",
+    "写成", "写上", "名字写", "本人", "全名", "名字", "姓名叫", "联系人姓名", "客户姓名",
     # Mixed texts introduce Chinese names in English too (my name is 王伟, recipient写林建).
-    "name is", "Name", "name", "I'm", "I am", "recipient", "Recipient", "contact",
+    "name is", "Name", "name", "I'm", "I am", "recipient", "Recipient", "contact", "recipient写",
 )  # fmt: skip
-# Often said before a name, but also before ordinary words.
+# May stand between a strong cue and the name (收件人是, 联系人为, recipient写, 本人叫).
+LINKS = "是为写填叫"
+# Often said before a name, but also before ordinary words. Unlike strong cues they must touch
+# the name: after a speaker label (客户：) any word may follow.
 LEFT_CUES = (
-    "名字", "本人", "客户", "用户", "快递员", "写", "您是", "你是", "我是", "找", "员工",
+    "客户", "用户", "快递员", "写", "填", "填写", "您是", "你是", "我是", "找", "员工",
     "乘客", "负责人", "经办人", "坐席", "客服", "业务员", "销售", "工作人员", "送货员",
     "快递小哥", "维修师傅", "安装师傅", "家长", "患者", "业主", "房东", "租客", "买家", "卖家",
     "爱人", "父亲", "母亲", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "家人", "同学",
@@ -39,6 +43,7 @@ LEFT_CUES = (
 # Characters that end a name after a strong cue: particles, pronouns, common verbs.
 FUNCTION_CHARS = frozenset(
     "的是在了和与及或就也都还吗呢吧啊呀说来去到给被把让向从对为以等个们这那我你他她它电手"
+    "不没很太又再才只已将会能要想"
 )
 
 # Said right after a name.
@@ -46,7 +51,8 @@ RIGHT_CUES = (
     "来电", "致电", "反映", "投诉", "您好", "你好", "为您服务", "本人", "的手机", "的电话",
     "的身份证", "的账户", "的账号", "的银行卡", "的地址", "的订单", "的快递", "已签收", "签收",
     "态度", "同学", "申请", "要求", "表示", "说", "反馈", "咨询", "办理", "确认", "留言",
-    "询问", "称", "打来", "在吗", "签字", "报修",
+    "询问", "称", "打来", "在吗", "签字", "报修", "就行", "就可以", "收", "代收", "服务", "一直",
+    "总是", "告诉", "让", "给", "送", "上门", "联系", "打电话",
 )  # fmt: skip
 
 
@@ -105,7 +111,7 @@ def _has_strong_cue(text: str, start: int) -> bool:
     cue_end = _skip_back(text, start)
     if text.endswith(STRONG_LEFT_CUES, 0, cue_end):
         return True
-    linked = cue_end > 0 and text[cue_end - 1] in "是为"
+    linked = cue_end > 0 and text[cue_end - 1] in LINKS
     return linked and text.endswith(STRONG_LEFT_CUES, 0, cue_end - 1)
 
 
@@ -128,7 +134,10 @@ def _judge_weak_context(
 
 
 def _has_weak_cue(text: str, start: int) -> bool:
-    cue_end = _skip_back(text, start)
+    """A weak cue touches `start` (spaces allowed; a colon would make it a speaker label)."""
+    cue_end = start
+    while cue_end > 0 and text[cue_end - 1] == " ":
+        cue_end -= 1
     return text.endswith(LEFT_CUES, 0, cue_end)
 
 
@@ -144,7 +153,7 @@ def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[i
 
     Held-out names are not all in our character list, so a given name may also be made of any
     Han characters but function words: after a strong cue, which has already said a name comes,
-    or between a weak cue and a cue after the name (客户 … 来电), which fix both its ends.
+    or after a weak cue touching the name when a boundary (，, 来电, 的) fixes its end.
     """
     known = _known_given_length(text, start)
     if known >= 2:
@@ -156,7 +165,7 @@ def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[i
         # An unlisted character is only trusted where a boundary follows (李静翀，) and not where
         # the text runs on (李强经理 is 李强 + 经理).
         return (n, False) if n == known or _at_name_boundary(text, start + n) else (known, False)
-    bracketed = weak and n > known and text.startswith(RIGHT_CUES, start + n)
+    bracketed = weak and n > known and _at_name_boundary(text, start + n)
     return (n, False) if bracketed else (known, False)
 
 

@@ -22,14 +22,32 @@ _END = "(?![A-Za-z0-9])"
 TITLE_RE = re.compile(
     rf"{_START}(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)(?:\.[ \t]*|[ \t]+)({_WORD})(?:[ \t]+({_WORD}))?"
 )
-# Cues end right before the name: English ones with spaces or a comma between ("Thanks, Linda"),
-# Chinese ones with a colon too. Speaker labels ("Agent: ") are deliberately not cues.
+# Phrases said right before a name, in English (then a space or comma) or Chinese (then
+# optionally a colon). Speaker labels ("Agent: ") are deliberately not cues.
+EN_CUES = (
+    "my name is", "my name's", "name's", "it's", "it is", "this is", "I'm", "I am",
+    "name on the account is", "name on the card is", "account holder is", "dear", "customer",
+    "caller", "client", "member", "cardholder", "holder", "speaking with", "speaking",
+    "spoke to", "spoke with", "talked to", "ask for", "call me", "recipient is", "agent",
+    "thanks", "thank you", "hi", "hello", "hey", "bye", "sorry", "under the name",
+    "addressed to", "attn", "attention",
+)  # fmt: skip
+ZH_CUES = (
+    "我叫", "叫", "名字是", "中文名", "英文名", "收件人", "收货人", "联系人", "持卡人",
+    "写", "填", "是",
+)  # fmt: skip
+
+
+def _either_case(phrase: str) -> str:
+    """A cue as a regex whose first letter may be either case (My name is, my name is)."""
+    head, rest = phrase[0], re.escape(phrase[1:])
+    return f"[{head.upper()}{head.lower()}]{rest}" if head.isalpha() else re.escape(phrase)
+
+
+_EN_CUE = "|".join(_either_case(c) for c in sorted(EN_CUES, key=len, reverse=True))
+_ZH_CUE = "|".join(sorted(ZH_CUES, key=len, reverse=True))
 CUE_RE = re.compile(
-    rf"(?:(?:{_START}(?:[Mm]y name is|[Tt]his is|I'm|I am|[Nn]ame on the (?:account|card) is|"
-    r"[Aa]ccount holder is|[Dd]ear|[Cc]ustomer|[Cc]aller|[Ss]peaking with|[Cc]all me|"
-    r"[Rr]ecipient is|[Aa]gent|[Tt]hanks|[Tt]hank you|[Hh]i|[Hh]ello|[Hh]ey|[Bb]ye|[Ss]orry|"
-    r"[Uu]nder the name|[Aa]ddressed to|[Aa]ttn|[Aa]ttention)[ \t,]+)|"
-    rf"(?:{_START}[Nn]ame|我叫|名字是|中文名|英文名|收件人|联系人|持卡人|recipient写)[ \t:：]*)"
+    rf"(?:{_START}(?:{_EN_CUE})[ \t,]+|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
     rf"({_WORD})(?:[ \t]+({_WORD}))?"
 )
 PAIR_RE = re.compile(rf"{_START}({_WORD})[ \t]+({_WORD}){_END}")
@@ -99,12 +117,20 @@ def _pairs(text: str) -> Iterator[tuple[int, int, float]]:
     # so each match restarts at its second word.
     pos = 0
     while (m := PAIR_RE.search(text, pos)) is not None:
-        first, last = m.group(1), m.group(2)
-        if first in _first_names() and last in _surnames() and _not_org(text, m.end()):
+        if _is_person_pair(text, m):
             yield (m.start(1), m.end(2), 0.8)
             pos = m.end()
         else:
             pos = m.start(2)
+
+
+def _is_person_pair(text: str, m: re.Match[str]) -> bool:
+    """A known given name, a known surname, and nothing around them saying street or company."""
+    first, last = m.group(1), m.group(2)
+    if first not in _first_names() or not _is_surname_word(last):
+        return False
+    after_house_number = re.search(r"\d[ \t]*$", text[max(0, m.start() - 3) : m.start()])
+    return after_house_number is None and _not_org(text, m.end())
 
 
 def _is_surname_word(word: str | None) -> bool:

@@ -267,3 +267,8 @@ def test_when_the_phrasing_or_the_name_lists_differ_then_names_are_still_found(
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+def test_when_a_name_is_part_of_an_address_then_only_the_address_is_reported():
+    text = "Customer: Ship to 123 Martin Luther King Jr Blvd, Atlanta, GA 30303, attn Daniel Hayes."
+    assert names_in(text) == ["Daniel Hayes"]

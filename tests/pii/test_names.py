@@ -272,3 +272,18 @@ def test_when_the_phrasing_or_the_name_lists_differ_then_names_are_still_found(
 def test_when_a_name_is_part_of_an_address_then_only_the_address_is_reported():
     text = "Customer: Ship to 123 Martin Luther King Jr Blvd, Atlanta, GA 30303, attn Daniel Hayes."
     assert names_in(text) == ["Daniel Hayes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("坐席：您好，我是安捷物流的客服。", []),
+        ("客户：我是金盛保险的客户。", []),
+        ("坐席：您好，我是平顺保险客服中心的王芳。", ["王芳"]),
+        ("坐席：您好，我是客服部的刘洋，工号1234。", ["刘洋"]),
+    ],
+)
+def test_when_a_company_or_an_agent_introduces_itself_then_only_the_agent_is_a_name(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -35,6 +35,7 @@ LEFT_CUES = (
     "乘客", "负责人", "经办人", "坐席", "客服", "业务员", "销售", "工作人员", "送货员",
     "快递小哥", "维修师傅", "安装师傅", "家长", "患者", "业主", "房东", "租客", "买家", "卖家",
     "爱人", "父亲", "母亲", "哥哥", "姐姐", "弟弟", "妹妹", "朋友", "家人", "同学",
+    "中心的", "客服的", "公司的", "部的", "店的", "站的", "组的", "工号",
     "师傅", "经理", "同事", "老公", "老婆", "妈妈", "爸爸", "儿子", "女儿", "丈夫", "妻子",
     "转给", "交给", "致", "署名", "叫", "专员", "顾问", "代表", "工程师", "写成", "改成", "抬头",
     "请问是", "是不是", "客户是", "配送员", "骑手", "主管", "班长", "组长", "护士", "医生", "律师",
@@ -45,6 +46,14 @@ FUNCTION_CHARS = frozenset(
     "的是在了和与及或就也都还吗呢吧啊呀说来去到给被把让向从对为以等个们这那我你他她它电手"
     "不没很太又再才只已将会能要想"
 )
+
+# Words that, right after a candidate, make it the start of an organisation's name (安捷物流).
+ORG_SUFFIXES = (
+    "物流", "快递", "速递", "保险", "银行", "公司", "集团", "科技", "电商", "商城", "客服", "中心",
+    "门店", "超市", "医院", "学校", "大学", "酒店", "航空", "证券", "基金", "电器", "通信", "移动",
+    "联通", "电信", "网络", "信息", "商贸", "贸易", "实业", "传媒", "文化", "教育", "置业", "地产",
+    "物业", "汽车", "旅行", "控股", "股份", "有限", "分行", "支行", "营业厅", "app", "App", "APP",
+)  # fmt: skip
 
 # Said right after a name.
 RIGHT_CUES = (
@@ -124,7 +133,7 @@ def _judge_weak_context(
     counts when name characters run on past the given name, since the name's end is then a guess.
     Strong cues (我叫, 收件人) are judged before this: 韩国 can be a name right after 她叫.
     """
-    if runs_on or text[start : start + 2] in _stop_words():
+    if runs_on or text[start : start + 2] in _stop_words() or text.startswith(ORG_SUFFIXES, end):
         return None
     if _has_weak_cue(text, start):
         return (start, end, 0.85)

@@ -287,3 +287,8 @@ def test_when_a_company_or_an_agent_introduces_itself_then_only_the_agent_is_a_n
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Agent: This is Apple.", "Customer: It's Apple, not Samsung."])
+def test_when_a_cue_precedes_one_word_that_is_only_a_surname_then_it_is_not_a_name(text: str):
+    assert names_in(text) == []

@@ -107,7 +107,9 @@ def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
         return None
     if second is not None and not _is_non_name(second):
         return (m.start(1), m.end(2), 0.9)
-    if first in _first_names() or first in _surnames():
+    # One word alone must be a given name: many surnames are also words or brands ("This is
+    # Apple", "Thanks Price"), while a cue followed by a given name rarely means anything else.
+    if first in _first_names():
         return (m.start(1), m.end(1), 0.85)
     return None
 

@@ -1,0 +1,50 @@
+"""US street addresses: house number, street and suffix, then unit, city, state and ZIP if present.
+
+One regex with bounded repetition and no nested quantifiers: every optional part is tried once,
+so matching is linear. The street suffix is required, which keeps "3 Pro Max" and "24 hours" out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from anxin.pii.lexicon import load_lines
+
+# An abbreviation's dot is the address's only when more address follows; at a sentence end
+# ("... 12 Main St.") it is the full stop.
+_SUFFIX = (
+    r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Way|Place|Terrace|Circle|Parkway|Highway|"
+    r"Square|Trail|Plaza|Row|Loop|"
+    r"(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Trl)"
+    r"(?:\.(?=,|[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)))?)"
+)
+_NAME = r"(?:(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|\d{1,3}(?:st|nd|rd|th))"
+_HOUSE = r"(?<![A-Za-z0-9])\d{1,6}(?:-\d{1,4}|[A-Z](?![A-Za-z]))?"
+_UNIT = (
+    r"(?:,?[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl)\.?[ ]?#?[A-Za-z0-9-]{1,6}"
+    r"|,?[ ]#[A-Za-z0-9-]{1,6})"
+)
+_CITY = r"(?:St\.?[ ]|Saint[ ])?[A-Z][a-z]+(?:[- ][A-Z][a-z]+){0,2}"
+_PO_BOX = r"(?<![A-Za-z0-9])P\.?[ ]?O\.?[ ]Box[ ]\d{1,6}"
+
+
+@functools.cache
+def _address_re() -> re.Pattern[str]:
+    # Full names first so "New York" is not cut to a two-letter code's worth of match.
+    rows = [line.split("\t") for line in load_lines("us_states.txt")]
+    states = "|".join([name for _, name in rows] + [code for code, _ in rows])
+    street = (
+        rf"{_HOUSE}[ ](?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}"
+        rf"[ ]{_SUFFIX}(?![A-Za-z])(?:[ ](?:NW|NE|SW|SE|N|S|E|W)(?![A-Za-z0-9]))?{_UNIT}?"
+    )
+    place = rf",[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9])"
+    # A post-office box is an address only with its town: "PO Box 12" alone is not.
+    return re.compile(rf"{street}(?:{place})?|{_PO_BOX}{place}")
+
+
+def find_english_addresses(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, score) of each US street address."""
+    for m in _address_re().finditer(text):
+        yield (m.start(), m.end(), 0.9)

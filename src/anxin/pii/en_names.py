@@ -1,0 +1,145 @@
+"""English personal names: "First Last", a title + surname, or a capitalized name after a cue.
+
+Capitalized words are everywhere in English (sentence starts, companies, products), so a name is
+either a known given name followed by a known surname, a title followed by a capitalized word
+(the title itself is not part of the name), or a capitalized word that a cue introduces
+("my name is", "Dear", 我叫). Organisation words (Bank, Insurance, ...) veto a match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from anxin.pii.lexicon import load_set
+
+_WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+# Word edges for Latin words only: Python's \b sees no edge between Han and Latin letters,
+# and mixed texts run Chinese straight into English names (客户Daniel Hayes来电).
+_START = "(?<![A-Za-z0-9])"
+_END = "(?![A-Za-z0-9])"
+# A title, then one or two capitalized words; no nested quantifiers, so matching stays linear.
+TITLE_RE = re.compile(
+    rf"{_START}(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)(?:\.[ \t]*|[ \t]+)({_WORD})(?:[ \t]+({_WORD}))?"
+)
+# Phrases said right before a name, in English (then a space or comma) or Chinese (then
+# optionally a colon). Speaker labels ("Agent: ") are deliberately not cues.
+EN_CUES = (
+    "my name is", "my name's", "name's", "it's", "it is", "this is", "I'm", "I am",
+    "name on the account is", "name on the card is", "account holder is", "dear", "customer",
+    "caller", "client", "member", "cardholder", "holder", "speaking with", "speaking",
+    "spoke to", "spoke with", "talked to", "ask for", "call me", "recipient is", "agent",
+    "thanks", "thank you", "hi", "hello", "hey", "bye", "sorry", "under the name",
+    "addressed to", "attn", "attention",
+)  # fmt: skip
+ZH_CUES = (
+    "我叫", "叫", "名字是", "中文名", "英文名", "收件人", "收货人", "联系人", "持卡人",
+    "写", "填", "是",
+)  # fmt: skip
+
+
+def _either_case(phrase: str) -> str:
+    """A cue as a regex whose first letter may be either case (My name is, my name is)."""
+    head, rest = phrase[0], re.escape(phrase[1:])
+    return f"[{head.upper()}{head.lower()}]{rest}" if head.isalpha() else re.escape(phrase)
+
+
+_EN_CUE = "|".join(_either_case(c) for c in sorted(EN_CUES, key=len, reverse=True))
+_ZH_CUE = "|".join(sorted(ZH_CUES, key=len, reverse=True))
+CUE_RE = re.compile(
+    rf"(?:{_START}(?:{_EN_CUE})[ \t,]+|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
+    rf"({_WORD})(?:[ \t]+({_WORD}))?"
+)
+PAIR_RE = re.compile(rf"{_START}({_WORD})[ \t]+({_WORD}){_END}")
+
+
+def _org_words() -> frozenset[str]:
+    return load_set("en_org_words.txt")
+
+
+def _is_non_name(word: str) -> bool:
+    """A capitalized word that a cue or title may precede but that is no name."""
+    return word in load_set("en_not_names.txt") or word in _org_words()
+
+
+def _first_names() -> frozenset[str]:
+    return load_set("en_first_names.txt")
+
+
+def _surnames() -> frozenset[str]:
+    return load_set("en_surnames.txt")
+
+
+def find_english_names(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, score) of English names; may overlap, the caller resolves that."""
+    yield from _titled(text)
+    yield from _cued(text)
+    yield from _pairs(text)
+
+
+def _titled(text: str) -> Iterator[tuple[int, int, float]]:
+    for m in TITLE_RE.finditer(text):
+        if _is_non_name(m.group(1)):
+            continue
+        end = m.end(2) if _is_surname_word(m.group(2)) else m.end(1)
+        yield (m.start(1), end, 0.9)
+
+
+def _cued(text: str) -> Iterator[tuple[int, int, float]]:
+    # A rejected match resumes at its first word, which may itself start a cue
+    # ("Agent: This is Grace" is "Agent" + "This", then "This is" + "Grace").
+    pos = 0
+    while (m := CUE_RE.search(text, pos)) is not None:
+        found = _cued_name(m)
+        if found is not None:
+            yield found
+        pos = m.end() if found is not None else m.start(1)
+
+
+def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
+    """The name a cue introduces: two capitalized words, or one that is a known name.
+
+    After a cue two capitalized words are a name even when neither is in our lists (held-out
+    names differ), unless one of them marks an organisation or is a known non-name.
+    """
+    first, second = m.group(1), m.group(2)
+    if _is_non_name(first):
+        return None
+    if second is not None and not _is_non_name(second):
+        return (m.start(1), m.end(2), 0.9)
+    # One word alone must be a given name: many surnames are also words or brands ("This is
+    # Apple", "Thanks Price"), while a cue followed by a given name rarely means anything else.
+    if first in _first_names():
+        return (m.start(1), m.end(1), 0.85)
+    return None
+
+
+def _pairs(text: str) -> Iterator[tuple[int, int, float]]:
+    # Overlapping pairs matter ("Hi Daniel Hayes": "Hi Daniel" fails, "Daniel Hayes" holds),
+    # so each match restarts at its second word.
+    pos = 0
+    while (m := PAIR_RE.search(text, pos)) is not None:
+        if _is_person_pair(text, m):
+            yield (m.start(1), m.end(2), 0.8)
+            pos = m.end()
+        else:
+            pos = m.start(2)
+
+
+def _is_person_pair(text: str, m: re.Match[str]) -> bool:
+    """A known given name, a known surname, and nothing around them saying street or company."""
+    first, last = m.group(1), m.group(2)
+    if first not in _first_names() or not _is_surname_word(last):
+        return False
+    after_house_number = re.search(r"\d[ \t]*$", text[max(0, m.start() - 3) : m.start()])
+    return after_house_number is None and _not_org(text, m.end())
+
+
+def _is_surname_word(word: str | None) -> bool:
+    return word is not None and word not in _org_words() and word in _surnames()
+
+
+def _not_org(text: str, end: int) -> bool:
+    """The word after a pair is not an organisation word ("Morgan Grant Bank")."""
+    follower = re.match(r"[ \t]+([A-Z][a-z]+)", text[end : end + 40])
+    return follower is None or follower.group(1) not in _org_words()

@@ -1,7 +1,8 @@
 """The detector over the labelled dev corpus, scored by the judge's own scorer.
 
-Floors sit a little below the measured figures so a regression fails. PERSON and ADDRESS are
-another recognizer's work and are not asserted here.
+Floors sit a little below the measured figures (1.00 exact F1 for every type and 0 of 4,802
+hard negatives flagged when written) so a regression fails; the held-out corpus the detector is
+judged on will score lower, and the issue's target is 0.97 overall and 0.93 per type.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from typing import Any
 from anxin.pii.detector import default_detector
 
 CORPUS = Path(__file__).parent / "corpus"
-OWN_TYPES = (
+TYPES = (
     "CN_MOBILE", "CN_LANDLINE", "CN_ID", "BANK_CARD", "CREDIT_CARD", "EMAIL", "PASSPORT",
-    "IP_ADDRESS", "US_PHONE", "US_SSN",
+    "IP_ADDRESS", "US_PHONE", "US_SSN", "PERSON", "ADDRESS",
 )  # fmt: skip
 F1_FLOOR = 0.97
-PRECISION_FLOOR = 0.98
+OVERALL_F1_FLOOR = 0.98
 NEGATIVES_FLAGGED_CEILING = 10  # of 4,802 hard negatives; 0 measured
 
 
@@ -47,12 +48,10 @@ def score(tmp_path: Path) -> dict[str, Any]:
     return report
 
 
-def test_structured_types_meet_their_floors_on_the_dev_corpus(tmp_path: Path):
+def test_every_type_meets_its_floor_on_the_dev_corpus(tmp_path: Path):
     report = score(tmp_path)
     per_type = report["per_type"]
-    below = {t: per_type[t]["f1"] for t in OWN_TYPES if per_type[t]["f1"] < F1_FLOOR}
+    below = {t: per_type[t]["f1"] for t in TYPES if per_type[t]["f1"] < F1_FLOOR}
     assert not below, below
-    tp = sum(per_type[t]["tp"] for t in OWN_TYPES)
-    fp = sum(per_type[t]["fp"] for t in OWN_TYPES)
-    assert tp / (tp + fp) >= PRECISION_FLOOR
+    assert report["overall"]["f1"] >= OVERALL_F1_FLOOR, report["overall"]
     assert report["negatives_flagged"] <= NEGATIVES_FLAGGED_CEILING

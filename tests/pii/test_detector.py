@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from anxin.pii.detector import Detector, default_detector, resolve_overlaps
+from anxin.pii.detector import Detector, default_detector
+from anxin.pii.overlap import resolve_overlaps
 from anxin.pii.spans import PiiType, Span
 
 DETECTOR = default_detector()

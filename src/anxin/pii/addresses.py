@@ -13,8 +13,8 @@ from anxin.pii.spans import PiiType, Span
 class AddressRecognizer:
     """Addresses down to the room; a place name alone is not one (see `cn_addresses`)."""
 
-    name = "address"
-    types = (PiiType.ADDRESS,)
+    name: str = "address"
+    types: tuple[PiiType, ...] = (PiiType.ADDRESS,)
 
     def find(self, text: str) -> list[Span]:
         candidates = itertools.chain(find_chinese_addresses(text), find_english_addresses(text))

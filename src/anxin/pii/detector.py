@@ -6,10 +6,10 @@ recognizers (and a tenant's own) plug in as extra Recognizer objects.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 
 from anxin.pii import registry
+from anxin.pii.overlap import resolve_overlaps
 from anxin.pii.spans import Recognizer, Span
 
 
@@ -21,26 +21,6 @@ class Detector:
         """Non-overlapping spans sorted by start; code-point offsets into `text`."""
         candidates = [span for r in self.recognizers for span in r.find(text)]
         return resolve_overlaps(candidates)
-
-
-def resolve_overlaps(candidates: Iterable[Span]) -> list[Span]:
-    """Keep the best of overlapping candidates: higher score, then longer, then earlier.
-
-    Greedy in rank order; each kept span goes into a start-sorted list, so checking a candidate
-    against its two neighbours is a binary search (n log n for n candidates).
-    """
-    ranked = sorted(candidates, key=lambda s: (-s.score, s.start - s.end, s.start))
-    kept: list[Span] = []
-    starts: list[int] = []
-    for span in ranked:
-        at = bisect.bisect_left(starts, span.start)
-        if at > 0 and kept[at - 1].end > span.start:
-            continue
-        if at < len(kept) and kept[at].start < span.end:
-            continue
-        kept.insert(at, span)
-        starts.insert(at, span.start)
-    return kept
 
 
 def default_detector(extra: Iterable[Recognizer] = ()) -> Detector:

@@ -21,8 +21,8 @@ class PersonRecognizer:
     ADDRESS spans from this package never overlap.
     """
 
-    name = "person"
-    types = (PiiType.PERSON,)
+    name: str = "person"
+    types: tuple[PiiType, ...] = (PiiType.PERSON,)
 
     def find(self, text: str) -> list[Span]:
         candidates = itertools.chain(find_chinese_names(text), find_english_names(text))

@@ -8,18 +8,27 @@ from collections.abc import Iterable
 from anxin.pii.spans import PiiType, Span
 
 
-def select_spans(candidates: Iterable[tuple[int, int, float]], pii_type: PiiType) -> list[Span]:
-    """The best non-overlapping candidates, sorted by start.
+def resolve_overlaps(candidates: Iterable[Span]) -> list[Span]:
+    """Keep the best of overlapping candidates: higher score, then longer, then earlier.
 
-    Higher score wins, then the longer span, then the earlier one: the same preference the
-    detector applies across types, so a recognizer's own choice agrees with the detector's.
+    Greedy in rank order; each kept span goes into a start-sorted list, so checking a candidate
+    against its two neighbours is a binary search (n log n for n candidates).
     """
-    ranked = sorted(set(candidates), key=lambda c: (-c[2], -(c[1] - c[0]), c[0]))
-    chosen: list[tuple[int, int, float]] = []  # kept sorted by start; never overlapping
-    for cand in ranked:
-        at = bisect.bisect_left(chosen, cand)
-        clear_before = at == 0 or chosen[at - 1][1] <= cand[0]
-        clear_after = at == len(chosen) or cand[1] <= chosen[at][0]
-        if clear_before and clear_after:
-            chosen.insert(at, cand)
-    return [Span(s, e, pii_type, score) for s, e, score in chosen]
+    ranked = sorted(candidates, key=lambda s: (-s.score, s.start - s.end, s.start))
+    kept: list[Span] = []
+    starts: list[int] = []
+    for span in ranked:
+        at = bisect.bisect_left(starts, span.start)
+        if at > 0 and kept[at - 1].end > span.start:
+            continue
+        if at < len(kept) and kept[at].start < span.end:
+            continue
+        kept.insert(at, span)
+        starts.insert(at, span.start)
+    return kept
+
+
+def select_spans(candidates: Iterable[tuple[int, int, float]], pii_type: PiiType) -> list[Span]:
+    """A recognizer's own candidates, chosen by the same rule the detector applies across types,
+    so a recognizer's choice agrees with the detector's."""
+    return resolve_overlaps(Span(s, e, pii_type, score) for s, e, score in set(candidates))

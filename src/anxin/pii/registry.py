@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from anxin.pii.addresses import AddressRecognizer
+from anxin.pii.names import PersonRecognizer
 from anxin.pii.patterns import BUILTIN_SPECS
 from anxin.pii.recognizers import PatternRecognizer
 from anxin.pii.spans import Recognizer
 
 RecognizerFactory = Callable[[], Recognizer]
 
-# Classes that are not pattern specs; names.py and addresses.py register theirs here.
-CLASS_RECOGNIZERS: tuple[RecognizerFactory, ...] = ()
+# Recognizers that are classes rather than pattern specs.
+CLASS_RECOGNIZERS: tuple[RecognizerFactory, ...] = (PersonRecognizer, AddressRecognizer)
 
 
 def builtin_recognizers() -> list[Recognizer]:

@@ -18,4 +18,4 @@ def best_time(func: Callable[[str], object], text: str, repeats: int = 3) -> flo
 
 def growth_ratio(func: Callable[[str], object], unit: str, times: int) -> float:
     """Time on `unit` * 2*times over time on `unit` * times (about 2 when linear)."""
-    return best_time(func, unit * (2 * times)) / best_time(func, unit * times)
+    return best_time(func, unit * (2 * times)) / max(best_time(func, unit * times), 1e-4)

@@ -195,3 +195,15 @@ def test_the_policy_is_frozen() -> None:
         DEFAULT.default[Role.AGENT][DataClass.GOVERNMENT_ID] = Style.FULL  # type: ignore[index]
     with pytest.raises(AttributeError):
         DEFAULT.reveal = DEFAULT.reveal  # type: ignore[misc]
+
+
+def test_the_defaults_table_in_the_docs_is_the_built_in_policy() -> None:
+    docs = Path(__file__).parents[2] / "docs" / "masking.md"
+    section = docs.read_text(encoding="utf-8").split("## The defaults", 1)[1].split("##", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    header, *body = ([cell.strip() for cell in row.strip("|").split("|")] for row in rows)
+    assert header == ["role", *(c.value for c in DataClass), "reveal"]
+    assert {cells[0] for cells in body} == {role.value for role in STAFF_ROLES}
+    for role, *styles_, reveal in body:
+        assert styles_ == [DEFAULT.style_for(None, role, c).value for c in DataClass]
+        assert reveal == ("yes" if DEFAULT.may_reveal(role) else "no")

@@ -207,3 +207,12 @@ def test_the_defaults_table_in_the_docs_is_the_built_in_policy() -> None:
     for role, *styles_, reveal in body:
         assert styles_ == [DEFAULT.style_for(None, role, c).value for c in DataClass]
         assert reveal == ("yes" if DEFAULT.may_reveal(role) else "no")
+
+
+def test_when_file_is_world_writable_then_load_fails(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(OVERRIDING, encoding="utf-8")
+    path.chmod(0o666)
+    with pytest.raises(PolicyInvalid, match="writable by everyone") as caught:
+        load_policy(path)
+    assert caught.value.code == "masking.policy_invalid"

@@ -132,3 +132,12 @@ def test_when_ssn_is_masked_then_only_the_last_four_remain(number: str) -> None:
     written = f"{number[:3]}-{number[3:5]}-{number[5:]}"
     masked = styles.apply(Style.MASKED, DataClass.GOVERNMENT_ID, written, PiiType.US_SSN)
     assert masked == f"***-**-{number[5:]}"
+
+
+@pytest.mark.parametrize("pii_type", list(PiiType))
+def test_every_detected_type_has_a_mask_that_hides_something(pii_type: PiiType) -> None:
+    raw = "13812345678@example.com" if pii_type is PiiType.EMAIL else "11010119900101123X"
+    masked = styles.apply(Style.MASKED, DataClass.CONTACT, raw, pii_type)
+    assert masked is not None
+    assert masked != raw
+    assert "*" in masked

@@ -9,6 +9,7 @@ name gets `hidden`. The format and the defaults are in docs/masking.md.
 from __future__ import annotations
 
 import dataclasses
+import stat
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -71,10 +72,16 @@ def load_policy(path: Path | None = None) -> MaskingPolicy:
         source = str(path)
         try:
             text = Path(path).read_text(encoding="utf-8")
+            mode = Path(path).stat().st_mode
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyInvalid(
                 source=source, key_path="", problem=f"cannot read the file ({type(exc).__name__})"
             ) from None
+        if mode & stat.S_IWOTH:
+            # Whoever can write the policy decides who sees what: refuse, as for the key file.
+            raise PolicyInvalid(
+                source=source, key_path="", problem="the file is writable by everyone (chmod o-w)"
+            )
     return parse_policy(text, source=source)
 
 

@@ -98,9 +98,9 @@ def apply(
     if style is Style.FULL:
         return value
     if style is Style.MASKED:
-        if pii_type is not None:
-            return _TYPE_MASKS[pii_type](value)
-        return _CLASS_MASKS[data_class](value)
+        # A type added to pii later without a mask here falls back to its class's mask.
+        mask = _TYPE_MASKS.get(pii_type) if pii_type is not None else None
+        return (mask or _CLASS_MASKS[data_class])(value)
     if style is Style.REDACTED:
         return f"[{(pii_type or data_class).upper()}]"
     # HIDDEN, and any style added later without a branch here: show nothing (deny by default).

@@ -54,6 +54,12 @@ def test_masks(fn, raw: str, masked: str) -> None:
         (DataClass.NETWORK, None, "153.244.10.7", "153.244.*.*"),
         (DataClass.NETWORK, PiiType.IP_ADDRESS, "2001:db8:85a3::7334", "2001:db8:*"),
         (DataClass.NETWORK, None, "not-an-ip", "****"),
+        (DataClass.CONTACT, PiiType.CN_LANDLINE, "110", "***"),
+        (DataClass.CONTACT, None, "12-34", "**-**"),
+        (DataClass.FINANCIAL, PiiType.BANK_CARD, "62220212345", "***********"),
+        (DataClass.GOVERNMENT_ID, PiiType.PASSPORT, "E1234", "*****"),
+        (DataClass.IDENTITY, None, "  ", ""),
+        (DataClass.GOVERNMENT_ID, PiiType.US_SSN, "6014", "****"),
     ],
 )
 def test_when_style_is_masked_then_each_class_gets_its_display_mask(

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     )
     argon2_parallelism: int = Field(4, ge=1, le=16, description="argon2id lanes.")
     log_level: str = Field("INFO", description="Python logging level name.")
+    masking_policy: Path | None = Field(
+        None,
+        description="YAML masking policy (role x data class -> style, per-tenant overrides; "
+        "docs/masking.md). Unset: the built-in safe defaults. Validated at start-up.",
+    )
 
     @field_validator("log_level")
     @classmethod

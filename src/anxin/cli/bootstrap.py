@@ -19,6 +19,7 @@ from anxin.identity.deps import Runtime
 from anxin.identity.secrets import configure_password_hashing
 from anxin.kernel.clock import Clock, SystemClock
 from anxin.keys.legacy import adopt_legacy_keys
+from anxin.masking import policy as masking_policy
 
 
 class NotInitialized(Exception):
@@ -67,6 +68,10 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    # First, before touching keys or the database: a bad policy file must stop the service.
+    # The policy is not kept on the Runtime yet (identity sits below masking); the step that
+    # routes outputs through it loads it here and hands it to the services.
+    masking_policy.load_policy(settings.masking_policy)
     key_file = settings.effective_key_file
     if settings.key_provider == "local-file" and not key_file.exists():
         raise NotInitialized(f"no key file at {key_file}; run `anxin init` first")

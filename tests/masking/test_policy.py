@@ -34,9 +34,9 @@ def test_when_no_file_then_interns_see_at_most_masked(data_class: DataClass) -> 
     assert DEFAULT.style_for("any", Role.INTERN, data_class) in {Style.MASKED, Style.HIDDEN}
 
 
-def test_when_no_file_then_interns_never_reveal_and_reveal_is_limited() -> None:
+def test_when_no_file_then_interns_and_supervisors_never_reveal_and_reveal_is_limited() -> None:
     assert not DEFAULT.may_reveal(Role.INTERN)
-    assert DEFAULT.reveal.roles == {Role.AGENT, Role.SUPERVISOR, Role.PRIVACY_OFFICER}
+    assert DEFAULT.reveal.roles == {Role.AGENT, Role.PRIVACY_OFFICER}
     assert DEFAULT.reveal.per_hour == 20
 
 
@@ -134,6 +134,11 @@ def test_when_a_file_is_given_then_it_is_read(tmp_path: Path) -> None:
             "interns may never see this class in full",
         ),
         ("version: 1\ntenants: {acme: {agent: {x: full}}}", "tenants.acme.agent.x", "unknown data"),
+        (
+            "version: 1\nreveal: {roles: [privacy_officer, supervisor]}",
+            "reveal.roles",
+            "supervisors see aggregates",
+        ),
         (
             "version: 1\nreveal: {roles: [agent, intern]}",
             "reveal.roles",

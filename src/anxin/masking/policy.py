@@ -186,6 +186,8 @@ class _Checker:
         )
         if Role.INTERN in roles:
             self.fail(_join(key_path, "roles"), "interns may never reveal values")
+        if Role.SUPERVISOR in roles:
+            self.fail(_join(key_path, "roles"), "supervisors see aggregates, never values")
         per_hour = value.get("per_hour", DEFAULT_PER_HOUR)
         if type(per_hour) is not int or per_hour < 1:
             self.fail(_join(key_path, "per_hour"), "must be a positive integer")

@@ -21,7 +21,7 @@ from anxin.access.permissions import Permission
 from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
-from anxin.contact import records, rules
+from anxin.contact import mentions, records, rules
 from anxin.contact.errors import (
     AgentNotFound,
     BatchTooLarge,
@@ -41,6 +41,8 @@ from anxin.contact.models import (
     CustomerIndex,
     IdempotencyRecord,
     Message,
+    MessageEntity,
+    MessageIndex,
     Ticket,
 )
 from anxin.contact.records import ConversationRecord, CustomerRecord
@@ -175,6 +177,7 @@ class ContactService:
         key = self._customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         first = conversation.message_count + 1
+        detected = [mentions.detect(m.text) for m in messages]
         rows = [
             {
                 "conversation_id": conversation.id,
@@ -185,10 +188,12 @@ class ContactService:
                 "offset_ms": m.offset_ms,
                 "created_at": now,
                 "text_ct": key.seal(_message_ref(tenant_id, conversation.id, seq), m.text),
+                "text_redacted": d.redacted,
             }
-            for seq, m in enumerate(messages, start=first)
+            for seq, (m, d) in enumerate(zip(messages, detected, strict=True), start=first)
         ]
         session.execute(insert(Message), rows)
+        self._store_mentions(session, tenant_id, conversation.id, first, detected)
         conversation.message_count = first + len(rows) - 1
         result = AppendResult(
             conversation_id=conversation.id,
@@ -215,6 +220,26 @@ class ContactService:
             detail={"count": len(rows), "first_seq": first, "last_seq": result.last_seq},
         )
         return result
+
+    def _store_mentions(
+        self,
+        session: Session,
+        tenant_id: str,
+        conversation_id: str,
+        first: int,
+        detected: Sequence[mentions.Detected],
+    ) -> None:
+        """Entities and blind-index entries of a batch, in the batch's own transaction."""
+        keys = self.keyring.index_keys(tenant_id=tenant_id)
+        entities: list[dict[str, object]] = []
+        index: list[dict[str, object]] = []
+        for seq, d in enumerate(detected, start=first):
+            entities += mentions.entity_rows(tenant_id, conversation_id, seq, d)
+            index += mentions.index_rows(keys, tenant_id, conversation_id, seq, d.identifiers)
+        if entities:
+            session.execute(insert(MessageEntity), entities)
+        if index:
+            session.execute(insert(MessageIndex), index)
 
     def assign(
         self, session: Session, *, principal: Principal, conversation_id: str, agent: str

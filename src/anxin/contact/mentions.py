@@ -14,6 +14,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 
+from anxin.crypto.aead import FieldRef
 from anxin.crypto.blind_index import IndexKind, blind_digest
 from anxin.crypto.keyring import IndexKey
 from anxin.kernel.errors import AnxinError
@@ -30,6 +31,11 @@ _INDEXED: dict[PiiType, tuple[IndexKind, Callable[[str], str]]] = {
     PiiType.EMAIL: (IndexKind.EMAIL, normalize.normalize_email),
     PiiType.CN_ID: (IndexKind.ID_NUMBER, normalize.normalize_id_number),
 }
+
+
+def message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
+    """Where a message's sealed text belongs (bound into its ciphertext's associated data)."""
+    return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
 
 
 @functools.cache

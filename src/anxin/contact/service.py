@@ -187,7 +187,7 @@ class ContactService:
                 "speaker": m.speaker,
                 "offset_ms": m.offset_ms,
                 "created_at": now,
-                "text_ct": key.seal(_message_ref(tenant_id, conversation.id, seq), m.text),
+                "text_ct": key.seal(mentions.message_ref(tenant_id, conversation.id, seq), m.text),
                 "text_redacted": d.redacted,
             }
             for seq, (m, d) in enumerate(zip(messages, detected, strict=True), start=first)
@@ -396,7 +396,9 @@ class ContactService:
                 speaker=m.speaker,
                 offset_ms=m.offset_ms,
                 created_at=m.created_at,
-                text=key.open(_message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct),
+                text=key.open(
+                    mentions.message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct
+                ),
             )
             for m in rows
         ]
@@ -1011,10 +1013,6 @@ def _customer_fields(out: CustomerOut) -> list[str]:
 
 def _summary_fields(out: ConversationOut) -> list[str]:
     return ["conversation.resolution_summary"] if out.resolution_summary else []
-
-
-def _message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
-    return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
 
 
 def _summary_ref(conversation: Conversation | ConversationRecord) -> FieldRef:

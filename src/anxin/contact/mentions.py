@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from anxin.crypto.aead import FieldRef
 from anxin.crypto.blind_index import IndexKind, blind_digest
 from anxin.crypto.keyring import IndexKey
-from anxin.kernel.errors import AnxinError
+from anxin.kernel.errors import AnxinError, InvalidInput
 from anxin.pii import normalize
 from anxin.pii.detector import Detector, default_detector
 from anxin.pii.redaction import redact
@@ -36,6 +36,11 @@ _INDEXED: dict[PiiType, tuple[IndexKind, Callable[[str], str]]] = {
 def message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
     """Where a message's sealed text belongs (bound into its ciphertext's associated data)."""
     return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
+
+
+PHONE = (IndexKind.PHONE, normalize.normalize_phone)
+EMAIL = (IndexKind.EMAIL, normalize.normalize_email)
+ID_NUMBER = (IndexKind.ID_NUMBER, normalize.normalize_id_number)
 
 
 @functools.cache
@@ -74,6 +79,18 @@ def _identifiers(text: str, spans: Sequence[Span]) -> list[tuple[IndexKind, str]
         except AnxinError:
             continue  # redacted all the same; only a canonical value can be looked up
     return out
+
+
+def canonical_query(
+    *, phone: str | None, email: str | None, id_number: str | None
+) -> tuple[IndexKind, str]:
+    """The one identifier a "which conversations mentioned it" query names, normalized as
+    ingestion normalized it (so the pii.invalid_* errors reach the caller as they are)."""
+    given = [(k, v) for k, v in ((PHONE, phone), (EMAIL, email), (ID_NUMBER, id_number)) if v]
+    if len(given) != 1:
+        raise InvalidInput("give exactly one of phone, email or id_number")
+    ((kind, canonical), raw) = given[0]
+    return kind, canonical(raw)
 
 
 def entity_rows(

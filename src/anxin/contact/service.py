@@ -55,6 +55,8 @@ from anxin.contact.schemas import (
     CustomerDetails,
     CustomerHistory,
     CustomerOut,
+    Mention,
+    MentionsOut,
     MessageIn,
     MessageOut,
     MessagePage,
@@ -448,6 +450,48 @@ class ContactService:
         history = self._history(session, customer, limit=limit)
         self._audit_history(session, principal, customer.id, history, via=conversation.id)
         return history
+
+    def find_mentions(
+        self,
+        session: Session,
+        *,
+        principal: Principal,
+        phone: str | None = None,
+        email: str | None = None,
+        id_number: str | None = None,
+        limit: int = 20,
+    ) -> MentionsOut:
+        """Conversations whose messages mentioned an identifier, via the message blind index:
+        ids and message numbers only, nothing decrypted. The audit names the kind, never the
+        value."""
+        tenant_id = _tenant(principal)
+        authorize(principal, Permission.MESSAGE_FIND_MENTIONS, object_type="conversation")
+        if not 1 <= limit <= HISTORY_LIMIT:
+            raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
+        kind, value = mentions.canonical_query(phone=phone, email=email, id_number=id_number)
+        digests = [
+            blind_digest(k.key, kind=kind, normalized=value)
+            for k in self.keyring.index_keys(tenant_id=tenant_id)
+        ]
+        found = records.conversations_mentioning(
+            session, tenant_id=tenant_id, kind=kind.value, digests=digests, limit=limit
+        )
+        self._audit(
+            session,
+            principal,
+            AuditAction.MESSAGE_FIND_MENTIONS,
+            "conversation",
+            None,
+            self.clock.now(),
+            detail={"kind": kind.value, "conversations": len(found)},
+        )
+        return MentionsOut(
+            kind=kind.value,
+            conversations=[
+                Mention(conversation_id=cid, conversation_created_at=created, seqs=seqs)
+                for cid, created, seqs in found
+            ],
+        )
 
     def lookup_by_phone(
         self, session: Session, *, principal: Principal, phone: str, limit: int = 20

@@ -23,24 +23,25 @@ from anxin.pii.detector import Detector, default_detector
 from anxin.pii.redaction import redact
 from anxin.pii.spans import PiiType, Span
 
+PHONE: tuple[IndexKind, Callable[[str], str]] = (IndexKind.PHONE, normalize.normalize_phone)
+EMAIL: tuple[IndexKind, Callable[[str], str]] = (IndexKind.EMAIL, normalize.normalize_email)
+ID_NUMBER: tuple[IndexKind, Callable[[str], str]] = (
+    IndexKind.ID_NUMBER,
+    normalize.normalize_id_number,
+)
 # Which detected types are identifiers worth a blind index, and their canonical form.
 _INDEXED: dict[PiiType, tuple[IndexKind, Callable[[str], str]]] = {
-    PiiType.CN_MOBILE: (IndexKind.PHONE, normalize.normalize_phone),
-    PiiType.CN_LANDLINE: (IndexKind.PHONE, normalize.normalize_phone),
+    PiiType.CN_MOBILE: PHONE,
+    PiiType.CN_LANDLINE: PHONE,
     PiiType.US_PHONE: (IndexKind.PHONE, functools.partial(normalize.normalize_phone, region="US")),
-    PiiType.EMAIL: (IndexKind.EMAIL, normalize.normalize_email),
-    PiiType.CN_ID: (IndexKind.ID_NUMBER, normalize.normalize_id_number),
+    PiiType.EMAIL: EMAIL,
+    PiiType.CN_ID: ID_NUMBER,
 }
 
 
 def message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
     """Where a message's sealed text belongs (bound into its ciphertext's associated data)."""
     return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
-
-
-PHONE = (IndexKind.PHONE, normalize.normalize_phone)
-EMAIL = (IndexKind.EMAIL, normalize.normalize_email)
-ID_NUMBER = (IndexKind.ID_NUMBER, normalize.normalize_id_number)
 
 
 @functools.cache

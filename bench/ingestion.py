@@ -2,9 +2,11 @@
 
     python -m bench.ingestion [--backend sqlite|postgres|both] [--messages 20000] [--batch 100]
 
-Each append seals every text with the customer's data key, takes the conversation's row lock,
-writes the idempotency record and one audit event, and commits: the whole production path
-minus HTTP.
+Each append runs the PII detector over every text (issue 5: redacted copy, entities and
+message blind-index entries), seals it with the customer's data key, takes the conversation's
+row lock, writes the idempotency record and one audit event, and commits: the whole production
+path minus HTTP. TEXT mentions a mobile number and a bank card, so every message is redacted
+and indexed.
 """
 
 from __future__ import annotations

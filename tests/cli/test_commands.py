@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from anxin.db.migrate import downgrade
 from anxin.demo.fake import DemoFaker
@@ -82,7 +82,17 @@ def _demo_identifiers(count: int) -> set[str]:
     values: set[str] = set()
     for person in DemoFaker(seed=DemoPlan().seed).customers(count):
         for phone in person.phones:
-            values.update({phone, "+86" + phone})
+            head, middle, tail = phone[:3], phone[3:7], phone[7:]
+            # Every written form the demo's messages use (DemoFaker._written_phone).
+            values.update(
+                {
+                    phone,
+                    "+86" + phone,
+                    f"{head}-{middle}-{tail}",
+                    f"{head} {middle} {tail}",
+                    f"+86 {head} {middle} {tail}",
+                }
+            )
         values.update(v for v in (person.email, person.id_number) if v)
     return values
 
@@ -101,6 +111,20 @@ def test_no_file_in_the_data_directory_holds_plaintext_identifiers(demo_home: Pa
             match = pattern.search(data)
             assert match is None, f"{path} contains a plaintext identifier"
     assert scanned > 100_000
+
+
+def test_the_scanned_demo_messages_carry_personal_data(demo_home: Path) -> None:
+    """So the scan above covers the plaintext redacted copies of texts that held identifiers."""
+    engine = create_engine(f"sqlite:///{demo_home / 'anxin.db'}")
+    with engine.connect() as conn:
+        for placeholder in ("[CN_MOBILE]", "[EMAIL]", "[CN_ID]"):
+            found = conn.execute(
+                text("SELECT count(*) FROM messages WHERE text_redacted LIKE :p"),
+                {"p": f"%{placeholder}%"},
+            ).scalar_one()
+            assert found > 0, placeholder
+        assert conn.execute(text("SELECT count(*) FROM message_index")).scalar_one() > 0
+    engine.dispose()
 
 
 def test_tenant_user_and_gateway_commands(demo_home: Path) -> None:

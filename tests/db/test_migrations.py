@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from anxin import all_models
-from anxin.contact.schemas import ConversationCreate
+from anxin.contact.schemas import ConversationCreate, MessageIn
 from anxin.db.migrate import downgrade, upgrade
 from anxin.db.scoping import CrossTenantWrite
 from anxin.identity.models import User
@@ -100,3 +100,46 @@ def test_tenant_units_of_work_run_as_the_restricted_role(world) -> None:
     assert platform_view == {world.acme.id, world.globex.id}
     with db.bind.connect() as conn:  # a connection that never chose a scope sees nothing
         assert conn.execute(text("SELECT count(*) FROM tenants")).scalar() == 0
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_every_tenant_owned_table_has_the_row_level_security_policy(runtime) -> None:
+    tenant_tables = {
+        table.name for table in all_models.metadata.sorted_tables if "tenant_id" in table.c
+    }
+    assert {"message_entities", "message_index"} <= tenant_tables
+    with runtime.db.bind.connect() as conn:
+        guarded = set(
+            conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
+                    "WHERE c.relrowsecurity AND p.polname = 'tenant_isolation'"
+                )
+            ).scalars()
+        )
+    assert tenant_tables <= guarded
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_row_level_security_hides_another_tenants_mentions(world) -> None:
+    for tenant in (world.acme, world.globex):
+        with world.runtime.db.unit_of_work(tenant_id=tenant.id) as session:
+            contact = world.contact()
+            conversation = contact.create_conversation(
+                session,
+                principal=tenant.gateway,
+                request=ConversationCreate(phone="13900001111", channel="chat"),
+            )
+            contact.append_messages(
+                session,
+                principal=tenant.gateway,
+                conversation_id=conversation.id,
+                messages=[MessageIn(speaker="customer", text="电话13812345678")],
+                idempotency_key="k",
+            )
+    with world.runtime.db.bind.connect() as conn, conn.begin():
+        conn.execute(text("SET LOCAL ROLE anxin_tenant"))
+        conn.execute(select(text("set_config('anxin.tenant_id', :t, true)")), {"t": world.acme.id})
+        for table in ("message_entities", "message_index"):
+            owners = set(conn.execute(text(f"SELECT tenant_id FROM {table}")).scalars())  # noqa: S608
+            assert owners == {world.acme.id}, table

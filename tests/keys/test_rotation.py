@@ -7,13 +7,15 @@ from sqlalchemy import select
 from tests.keys.seeding import Seeded, seed
 
 from anxin.contact import sealed
-from anxin.contact.models import CustomerIndex
+from anxin.contact.models import CustomerIndex, MessageIndex
 from anxin.crypto import aead
+from anxin.crypto.blind_index import IndexKind, blind_digest
 from anxin.crypto.errors import UnknownKey
 from anxin.crypto.keystore import data_keys, keks
 from anxin.keys.check import CheckReport, KeyCheck
 from anxin.keys.rotation import KeyRotation
 from anxin.keys.status import tenant_status
+from anxin.pii import normalize
 
 
 def _rotation(world) -> KeyRotation:
@@ -162,6 +164,22 @@ def test_index_rotation_answers_lookups_throughout(world, seeded: Seeded):
     for phone, customer_id in zip(seeded.phones, seeded.customer_ids, strict=True):
         assert _lookup(world, phone).customer.id == customer_id
     assert _lookup(world, "13900000090").customer is not None
+    _assert_message_index_rebuilt(world, [*seeded.phones, "13900000090"], version=2)
+
+
+def _assert_message_index_rebuilt(world, phones: list[str], *, version: int) -> None:
+    """Every message mentioning a seeded number is indexed under the new key, and only it."""
+    (key,) = world.runtime.keyring.index_keys(tenant_id=world.acme.id)
+    assert key.version == version
+    with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
+        rows = session.execute(select(MessageIndex.digest, MessageIndex.key_version)).all()
+    assert {v for _, v in rows} == {version}
+    assert len(rows) == 3 * len(phones)  # three messages per seeded conversation
+    expected = {
+        blind_digest(key.key, kind=IndexKind.PHONE, normalized=normalize.normalize_phone(p))
+        for p in phones
+    }
+    assert {d for d, _ in rows} == expected
 
 
 class Killed(Exception):
@@ -193,3 +211,5 @@ def test_an_interrupted_rotation_resumes_and_completes(world, seeded: Seeded, ki
         now=world.runtime.clock.now(),
     )
     assert status.open_jobs == []
+    if kind == "index":
+        _assert_message_index_rebuilt(world, seeded.phones, version=2)

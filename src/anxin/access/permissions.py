@@ -19,6 +19,7 @@ class Permission(enum.StrEnum):
     CONVERSATION_WRAP_UP = "contact:conversation:wrap_up"
     CONVERSATION_CLOSE = "contact:conversation:close"
     MESSAGE_APPEND = "contact:message:append"
+    MESSAGE_FIND_MENTIONS = "contact:message:find_mentions"
     CUSTOMER_LOOKUP = "contact:customer:lookup"
     CUSTOMER_READ_ASSIGNED = "contact:customer:read_assigned"
     CUSTOMER_IMPORT = "contact:customer:import"
@@ -47,12 +48,16 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: _AGENT,
     # Interns serve customers like agents; export, download and reveal (later issues) are withheld.
     Role.INTERN: _AGENT,
-    Role.SUPERVISOR: frozenset(),
-    Role.ADMIN: frozenset({Permission.USER_MANAGE, Permission.GATEWAY_MANAGE}),
+    # "Which conversations mentioned this number": ids and positions only, never texts, for
+    # those who investigate (quality, incidents, data-subject requests); not for frontline staff.
+    Role.SUPERVISOR: frozenset({Permission.MESSAGE_FIND_MENTIONS}),
+    Role.ADMIN: frozenset(
+        {Permission.USER_MANAGE, Permission.GATEWAY_MANAGE, Permission.MESSAGE_FIND_MENTIONS}
+    ),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
-    Role.SECURITY_OFFICER: frozenset(),
+    Role.SECURITY_OFFICER: frozenset({Permission.MESSAGE_FIND_MENTIONS}),
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
-    Role.PRIVACY_OFFICER: frozenset({Permission.CUSTOMER_ERASE}),
+    Role.PRIVACY_OFFICER: frozenset({Permission.CUSTOMER_ERASE, Permission.MESSAGE_FIND_MENTIONS}),
     Role.GATEWAY: frozenset(
         {
             Permission.CONVERSATION_CREATE,

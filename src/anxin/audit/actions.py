@@ -25,6 +25,7 @@ class AuditAction(enum.StrEnum):
     CONVERSATION_CLOSE = "contact:conversation:close"
     MESSAGE_APPEND = "contact:message:append"
     MESSAGE_READ = "contact:message:read"
+    MESSAGE_FIND_MENTIONS = "contact:message:find_mentions"
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ = "contact:ticket:read"
     TICKET_UPDATE = "contact:ticket:update"

@@ -19,6 +19,7 @@ from anxin.contact.schemas import (
     CustomerOut,
     ErasureOut,
     LookupRequest,
+    MentionsOut,
     MessageBatch,
     MessageIn,
     MessagePage,
@@ -59,6 +60,27 @@ def create_conversation(body: ConversationCreate, ctx: Context) -> ConversationO
 def my_conversations(ctx: Context) -> list[ConversationOut]:
     with ctx.transaction() as (session, principal):
         return _service(ctx.runtime).list_mine(session, principal=principal)
+
+
+# Declared before /conversations/{conversation_id}, which would otherwise match "mentioning".
+@router.get("/conversations/mentioning", response_model=MentionsOut)
+def conversations_mentioning(
+    ctx: Context,
+    phone: Annotated[str | None, Query(max_length=40, description="Any common form.")] = None,
+    email: Annotated[str | None, Query(max_length=254)] = None,
+    id_number: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
+) -> MentionsOut:
+    """Which conversations mentioned this phone number, e-mail or ID number (exactly one)."""
+    with ctx.transaction() as (session, principal):
+        return _service(ctx.runtime).find_mentions(
+            session,
+            principal=principal,
+            phone=phone,
+            email=email,
+            id_number=id_number,
+            limit=limit,
+        )
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=AppendResult)

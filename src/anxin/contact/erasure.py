@@ -3,9 +3,10 @@
 The customer's data keys are destroyed in the keystore before anything else, and that commits on
 its own: from then on every copy of the customer's ciphertext (this database, its replicas, its
 backups, a `pg_dump` taken yesterday) is unreadable, whatever happens next. Then, in the caller's
-unit of work, messages, tickets and index entries are deleted, conversation summaries emptied and
-the customer row tombstoned (kept, without personal data, so conversation counts and satisfaction
-statistics still add up). If that unit of work fails, running the erasure again finishes it.
+unit of work, messages (with their entities and message-index entries), tickets and index
+entries are deleted, conversation summaries emptied and the customer row tombstoned (kept,
+without personal data, so conversation counts and satisfaction statistics still add up). If
+that unit of work fails, running the erasure again finishes it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
 from anxin.contact.errors import CustomerNotFound
-from anxin.contact.models import Conversation, Customer, CustomerIndex, Message, Ticket
+from anxin.contact.models import (
+    Conversation,
+    Customer,
+    CustomerIndex,
+    Message,
+    MessageEntity,
+    MessageIndex,
+    Ticket,
+)
 from anxin.crypto.keyring import Keyring
 from anxin.kernel.clock import Clock
 from anxin.kernel.principal import Principal
@@ -56,6 +65,14 @@ def erase_customer(
     conversation_ids = select(CONVERSATIONS.c.id).where(
         CONVERSATIONS.c.tenant_id == tenant_id, CONVERSATIONS.c.customer_id == customer_id
     )
+    # Entities and message-index entries first: they name messages, and index entries would
+    # otherwise still say which conversations mentioned the customer's numbers.
+    for table in (MessageEntity, MessageIndex):
+        session.execute(
+            delete(table).where(
+                table.tenant_id == tenant_id, table.conversation_id.in_(conversation_ids)
+            )
+        )
     messages = _count(
         session.execute(
             delete(Message).where(

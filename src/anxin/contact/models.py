@@ -9,7 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from anxin.db.base import Base, TenantOwned, UtcDateTime
@@ -88,7 +98,43 @@ class Message(TenantOwned, Base):
     speaker: Mapped[str] = mapped_column(String(8))
     offset_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     text_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    # Plaintext on purpose: the text with detected personal data replaced by typed placeholders,
+    # for search, summaries and reports (DESIGN.md invariant 2). Anything the detector missed is
+    # readable here by whoever holds the database (docs/security-model.md). NULL for messages
+    # ingested before detection ran at ingestion (revision 0003).
+    text_redacted: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class MessageEntity(TenantOwned, Base):
+    """Where the detector found personal data in a message: type and offsets, never the value."""
+
+    __tablename__ = "message_entities"
+
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start_offset: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(36))
+    end_offset: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+
+
+class MessageIndex(TenantOwned, Base):
+    """Blind-index entries of identifiers mentioned in messages, like `customer_index`.
+
+    Answers "which conversations mentioned this number" with one index seek and no decryption.
+    """
+
+    __tablename__ = "message_index"
+    __table_args__ = (Index("ix_message_index_conversation", "tenant_id", "conversation_id"),)
+
+    tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_version: Mapped[int] = mapped_column(Integer)
 
 
 class Ticket(TenantOwned, Base):

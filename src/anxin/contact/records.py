@@ -17,11 +17,12 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from anxin.contact.models import Conversation, Customer, CustomerIndex
+from anxin.contact.models import Conversation, Customer, CustomerIndex, MessageIndex
 
 CUSTOMERS = cast(Table, Customer.__table__)
 CONVERSATIONS = cast(Table, Conversation.__table__)
 CUSTOMER_INDEX = cast(Table, CustomerIndex.__table__)
+MESSAGE_INDEX = cast(Table, MessageIndex.__table__)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -107,3 +108,31 @@ def customer_conversations(
     params = {"tenant_id": tenant_id, "customer_id": customer_id, "limit": limit}
     rows = session.connection().execute(_CUSTOMER_CONVERSATIONS, params)
     return [ConversationRecord(*row) for row in rows]
+
+
+def conversations_mentioning(
+    session: Session, *, tenant_id: str, kind: str, digests: Sequence[bytes], limit: int
+) -> list[tuple[str, dt.datetime, list[int]]]:
+    """(conversation id, created_at, seqs) of conversations whose messages mention a value,
+    newest conversation first; the index seek is on message_index's primary key."""
+    query = (
+        select(MESSAGE_INDEX.c.conversation_id, CONVERSATIONS.c.created_at, MESSAGE_INDEX.c.seq)
+        .join(CONVERSATIONS, CONVERSATIONS.c.id == MESSAGE_INDEX.c.conversation_id)
+        .where(
+            MESSAGE_INDEX.c.tenant_id == tenant_id,
+            MESSAGE_INDEX.c.kind == kind,
+            MESSAGE_INDEX.c.digest.in_(list(digests)),
+            CONVERSATIONS.c.tenant_id == tenant_id,
+        )
+        .order_by(CONVERSATIONS.c.created_at.desc(), CONVERSATIONS.c.id, MESSAGE_INDEX.c.seq)
+    )
+    found: dict[str, tuple[dt.datetime, list[int]]] = {}
+    for conversation_id, created_at, seq in session.connection().execute(query):
+        if conversation_id not in found:
+            if len(found) == limit:
+                break
+            found[conversation_id] = (created_at, [])
+        seqs = found[conversation_id][1]
+        if seq not in seqs:  # the same message under two active index keys mid-rotation
+            seqs.append(seq)
+    return [(cid, created, seqs) for cid, (created, seqs) in found.items()]

@@ -135,6 +135,17 @@ class AppendResult(BaseModel):
     replayed: bool = Field(False, description="True when this answers a retried request.")
 
 
+class Mention(BaseModel):
+    conversation_id: str
+    conversation_created_at: dt.datetime
+    seqs: list[int] = Field(description="The messages of the conversation that mention it.")
+
+
+class MentionsOut(BaseModel):
+    kind: str = Field(description="phone, email or id_number: which identifier was looked up.")
+    conversations: list[Mention] = Field(description="Newest conversation first.")
+
+
 class CustomerHistory(BaseModel):
     customer: CustomerOut
     conversations: list[ConversationOut] = Field(description="Newest first.")

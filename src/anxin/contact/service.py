@@ -21,7 +21,7 @@ from anxin.access.permissions import Permission
 from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
-from anxin.contact import records, rules
+from anxin.contact import mentions, records, rules
 from anxin.contact.errors import (
     AgentNotFound,
     BatchTooLarge,
@@ -41,6 +41,8 @@ from anxin.contact.models import (
     CustomerIndex,
     IdempotencyRecord,
     Message,
+    MessageEntity,
+    MessageIndex,
     Ticket,
 )
 from anxin.contact.records import ConversationRecord, CustomerRecord
@@ -53,6 +55,8 @@ from anxin.contact.schemas import (
     CustomerDetails,
     CustomerHistory,
     CustomerOut,
+    Mention,
+    MentionsOut,
     MessageIn,
     MessageOut,
     MessagePage,
@@ -175,6 +179,7 @@ class ContactService:
         key = self._customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         first = conversation.message_count + 1
+        detected = [mentions.detect(m.text) for m in messages]
         rows = [
             {
                 "conversation_id": conversation.id,
@@ -184,11 +189,13 @@ class ContactService:
                 "speaker": m.speaker,
                 "offset_ms": m.offset_ms,
                 "created_at": now,
-                "text_ct": key.seal(_message_ref(tenant_id, conversation.id, seq), m.text),
+                "text_ct": key.seal(mentions.message_ref(tenant_id, conversation.id, seq), m.text),
+                "text_redacted": d.redacted,
             }
-            for seq, m in enumerate(messages, start=first)
+            for seq, (m, d) in enumerate(zip(messages, detected, strict=True), start=first)
         ]
         session.execute(insert(Message), rows)
+        self._store_mentions(session, tenant_id, conversation.id, first, detected)
         conversation.message_count = first + len(rows) - 1
         result = AppendResult(
             conversation_id=conversation.id,
@@ -215,6 +222,26 @@ class ContactService:
             detail={"count": len(rows), "first_seq": first, "last_seq": result.last_seq},
         )
         return result
+
+    def _store_mentions(
+        self,
+        session: Session,
+        tenant_id: str,
+        conversation_id: str,
+        first: int,
+        detected: Sequence[mentions.Detected],
+    ) -> None:
+        """Entities and blind-index entries of a batch, in the batch's own transaction."""
+        keys = self.keyring.index_keys(tenant_id=tenant_id)
+        entities: list[dict[str, object]] = []
+        index: list[dict[str, object]] = []
+        for seq, d in enumerate(detected, start=first):
+            entities += mentions.entity_rows(tenant_id, conversation_id, seq, d)
+            index += mentions.index_rows(keys, tenant_id, conversation_id, seq, d.identifiers)
+        if entities:
+            session.execute(insert(MessageEntity), entities)
+        if index:
+            session.execute(insert(MessageIndex), index)
 
     def assign(
         self, session: Session, *, principal: Principal, conversation_id: str, agent: str
@@ -371,7 +398,9 @@ class ContactService:
                 speaker=m.speaker,
                 offset_ms=m.offset_ms,
                 created_at=m.created_at,
-                text=key.open(_message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct),
+                text=key.open(
+                    mentions.message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct
+                ),
             )
             for m in rows
         ]
@@ -421,6 +450,48 @@ class ContactService:
         history = self._history(session, customer, limit=limit)
         self._audit_history(session, principal, customer.id, history, via=conversation.id)
         return history
+
+    def find_mentions(
+        self,
+        session: Session,
+        *,
+        principal: Principal,
+        phone: str | None = None,
+        email: str | None = None,
+        id_number: str | None = None,
+        limit: int = 20,
+    ) -> MentionsOut:
+        """Conversations whose messages mentioned an identifier, via the message blind index:
+        ids and message numbers only, nothing decrypted. The audit names the kind, never the
+        value."""
+        tenant_id = _tenant(principal)
+        authorize(principal, Permission.MESSAGE_FIND_MENTIONS, object_type="conversation")
+        if not 1 <= limit <= HISTORY_LIMIT:
+            raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
+        kind, value = mentions.canonical_query(phone=phone, email=email, id_number=id_number)
+        digests = [
+            blind_digest(k.key, kind=kind, normalized=value)
+            for k in self.keyring.index_keys(tenant_id=tenant_id)
+        ]
+        found = records.conversations_mentioning(
+            session, tenant_id=tenant_id, kind=kind.value, digests=digests, limit=limit
+        )
+        self._audit(
+            session,
+            principal,
+            AuditAction.MESSAGE_FIND_MENTIONS,
+            "conversation",
+            None,
+            self.clock.now(),
+            detail={"kind": kind.value, "conversations": len(found)},
+        )
+        return MentionsOut(
+            kind=kind.value,
+            conversations=[
+                Mention(conversation_id=cid, conversation_created_at=created, seqs=seqs)
+                for cid, created, seqs in found
+            ],
+        )
 
     def lookup_by_phone(
         self, session: Session, *, principal: Principal, phone: str, limit: int = 20
@@ -986,10 +1057,6 @@ def _customer_fields(out: CustomerOut) -> list[str]:
 
 def _summary_fields(out: ConversationOut) -> list[str]:
     return ["conversation.resolution_summary"] if out.resolution_summary else []
-
-
-def _message_ref(tenant_id: str, conversation_id: str, seq: int) -> FieldRef:
-    return FieldRef(tenant_id, "messages", "text", f"{conversation_id}:{seq}")
 
 
 def _summary_ref(conversation: Conversation | ConversationRecord) -> FieldRef:

@@ -12,9 +12,11 @@ while the service keeps serving.
   Readers open each value under the version its header names, so they never notice.
 - Index: a new index key becomes active beside the old one: new customers are indexed and
   lookups answered under both while every customer's entries are rebuilt; then the old key is
-  retired and its entries deleted. Processes cache the list of active index keys for
-  `INDEX_KEYS_TTL` (a lookup would otherwise pay a keystore read), so the rotation waits that
-  long after each change of the list before the step that relies on everyone having seen it.
+  retired and its entries deleted. The message index (identifiers mentioned in messages) is
+  rebuilt with each batch of customers, from their opened and re-detected message texts.
+  Processes cache the list of active index keys for `INDEX_KEYS_TTL` (a lookup would otherwise
+  pay a keystore read), so the rotation waits that long after each change of the list before
+  the step that relies on everyone having seen it.
 """
 
 from __future__ import annotations
@@ -25,13 +27,29 @@ import time
 from collections.abc import Callable, Sequence
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
-from anxin.contact import sealed
-from anxin.contact.models import Customer, CustomerIndex
+from anxin.contact import mentions, sealed
+from anxin.contact.models import (
+    Conversation,
+    Customer,
+    CustomerIndex,
+    Message,
+    MessageIndex,
+)
 from anxin.contact.service import index_digests
 from anxin.crypto.aead import FieldRef
 from anxin.crypto.keyring import IndexKey, Keyring, dek_context, index_context
@@ -46,6 +64,9 @@ Progress = Callable[[int, int], None]
 
 CUSTOMERS = cast(Table, Customer.__table__)
 CUSTOMER_INDEX = cast(Table, CustomerIndex.__table__)
+CONVERSATIONS = cast(Table, Conversation.__table__)
+MESSAGES = cast(Table, Message.__table__)
+MESSAGE_INDEX = cast(Table, MessageIndex.__table__)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -446,11 +467,15 @@ class KeyRotation:
         self._settle()
         with self.db.unit_of_work(tenant_id=tenant_id) as session:
             self._reindex(session, tenant_id, self._unindexed(session, tenant_id, target), key)
-            session.execute(
-                delete(CUSTOMER_INDEX).where(
-                    CUSTOMER_INDEX.c.tenant_id == tenant_id, CUSTOMER_INDEX.c.key_version != target
-                )
+            self._reindex_messages(
+                session, tenant_id, key, self._unindexed_messages(session, tenant_id, target)
             )
+            for table in (CUSTOMER_INDEX, MESSAGE_INDEX):
+                session.execute(
+                    delete(table).where(
+                        table.c.tenant_id == tenant_id, table.c.key_version != target
+                    )
+                )
         jobs.finish(self.keystore, job, now=self.clock.now(), done=done)
         self._audit(
             tenant_id,
@@ -511,6 +536,71 @@ class KeyRotation:
         )
         if entries:
             session.execute(CUSTOMER_INDEX.insert(), entries)
+        conversations = select(CONVERSATIONS.c.id).where(
+            CONVERSATIONS.c.tenant_id == tenant_id, CONVERSATIONS.c.customer_id.in_(ids)
+        )
+        self._reindex_messages(
+            session, tenant_id, key, MESSAGES.c.conversation_id.in_(conversations)
+        )
+
+    def _reindex_messages(
+        self, session: Session, tenant_id: str, key: IndexKey, which: ColumnElement[bool]
+    ) -> None:
+        """Rebuild the message-index entries of the messages `which` selects under `key`:
+        each text is opened under its customer's data key and detected again, since only the
+        original holds the values (the redacted copy and the entities do not)."""
+        rows = session.execute(
+            select(
+                MESSAGES.c.conversation_id,
+                MESSAGES.c.seq,
+                MESSAGES.c.text_ct,
+                CUSTOMERS.c.id.label("customer_id"),
+                CUSTOMERS.c.dek_version,
+            )
+            .join(CONVERSATIONS, CONVERSATIONS.c.id == MESSAGES.c.conversation_id)
+            .join(CUSTOMERS, CUSTOMERS.c.id == CONVERSATIONS.c.customer_id)
+            .where(MESSAGES.c.tenant_id == tenant_id, CUSTOMERS.c.erased_at.is_(None), which)
+        ).all()
+        entries: list[dict[str, object]] = []
+        for r in rows:
+            keys = self.keyring.owner_keys(
+                tenant_id=tenant_id, owner_id=r.customer_id, current_version=r.dek_version
+            )
+            text = keys.open(mentions.message_ref(tenant_id, r.conversation_id, r.seq), r.text_ct)
+            identifiers = mentions.detect(text).identifiers
+            entries += mentions.index_rows([key], tenant_id, r.conversation_id, r.seq, identifiers)
+        seqs: dict[str, list[int]] = {}
+        for r in rows:
+            seqs.setdefault(r.conversation_id, []).append(r.seq)
+        for conversation_id, numbers in seqs.items():
+            session.execute(
+                delete(MESSAGE_INDEX).where(
+                    MESSAGE_INDEX.c.tenant_id == tenant_id,
+                    MESSAGE_INDEX.c.conversation_id == conversation_id,
+                    MESSAGE_INDEX.c.seq.in_(numbers),
+                    MESSAGE_INDEX.c.key_version == key.version,
+                )
+            )
+        if entries:
+            session.execute(MESSAGE_INDEX.insert(), entries)
+
+    def _unindexed_messages(
+        self, session: Session, tenant_id: str, target: int
+    ) -> ColumnElement[bool]:
+        """Messages with entries under an old key but none under the target (see _unindexed)."""
+        newer = aliased(MessageIndex)
+        return exists().where(
+            MESSAGE_INDEX.c.tenant_id == tenant_id,
+            MESSAGE_INDEX.c.conversation_id == MESSAGES.c.conversation_id,
+            MESSAGE_INDEX.c.seq == MESSAGES.c.seq,
+            MESSAGE_INDEX.c.key_version != target,
+            ~exists().where(
+                newer.tenant_id == tenant_id,
+                newer.conversation_id == MESSAGES.c.conversation_id,
+                newer.seq == MESSAGES.c.seq,
+                newer.key_version == target,
+            ),
+        )
 
     def _unindexed(self, session: Session, tenant_id: str, target: int) -> list[tuple[str, int]]:
         """Customers with entries under an old key but none under the target: written by a

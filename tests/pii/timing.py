@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 
-def best_time(func: Callable[[str], object], text: str, repeats: int = 3) -> float:
+def best_time(func: Callable[[str], object], text: str, repeats: int = 5) -> float:
     """The fastest of a few runs, so a scheduler hiccup on a shared machine does not count."""
     best = float("inf")
     for _ in range(repeats):

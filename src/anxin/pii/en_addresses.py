@@ -29,6 +29,8 @@ _UNIT = (
 )
 _CITY = r"(?:St\.?[ ]|Saint[ ])?[A-Z][a-z]+(?:[- ][A-Z][a-z]+){0,2}"
 _PO_BOX = r"(?<![A-Za-z0-9])P\.?[ ]?O\.?[ ]Box[ ]\d{1,6}"
+# Every street suffix (and Box) is a capital then a small letter; most Chinese texts have none.
+_CAPITALIZED = re.compile("[A-Z][a-z]")
 
 
 @functools.cache
@@ -48,5 +50,7 @@ def _address_re() -> re.Pattern[str]:
 
 def find_english_addresses(text: str) -> Iterator[tuple[int, int, float]]:
     """(start, end, score) of each US street address."""
+    if _CAPITALIZED.search(text) is None:
+        return
     for start, end in regex_skip.without_overlaps(_address_re().finditer(text)):
         yield (start, end, 0.9)

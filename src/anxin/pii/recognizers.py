@@ -64,13 +64,16 @@ class PatternRecognizer:
         self._negative = tuple(w.lower() for w in spec.negative_context)
 
     def find(self, text: str) -> Iterable[Span]:
+        # A list, not a generator: the detector calls every recognizer on every text, and most
+        # return nothing, so the setup of a generator per call was a visible share of the time.
         views = textmap.views_of(text)
         if not self._may_occur(views):
-            return
-        yield from self._scan(views.written, spoken_only=False)
+            return []
+        found = list(self._scan(views.written, spoken_only=False))
         if self.spec.spoken and views.spoken is not None:
             # Only matches that contain a spoken digit are new; the rest the first pass found.
-            yield from self._scan(views.spoken, spoken_only=True, original=text)
+            found += self._scan(views.spoken, spoken_only=True, original=text)
+        return found
 
     def _may_occur(self, views: textmap.TextViews) -> bool:
         """Cheap substring checks that rule out a whole text before any regex runs."""

@@ -6,7 +6,7 @@ with an assertion is tried at every position of every text. `skip_to` consumes o
 a class that every match starts with (which the engine finds quickly), steps back over it inside
 a one-character lookbehind, and there matches the whole pattern in a lookahead, capturing its
 span as the group `WHOLE`. Same matches at the same positions and the same linear bound, in
-about a third of the time on our corpus.
+about half the time on our corpus.
 
 Two things differ from the plain pattern, and callers handle both: the match itself is the one
 consumed character (use the `WHOLE` group's span), and `finditer` resumes right after that

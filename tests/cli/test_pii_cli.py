@@ -76,3 +76,43 @@ def test_when_the_input_file_is_missing_then_exit_is_1(tmp_path: Path):
     result = scan(tmp_path, "--input", str(tmp_path / "absent.jsonl"))
     assert result.returncode == 1
     assert "cannot open" in result.stderr
+
+
+def classes(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ANXIN_HOME": str(tmp_path / "never-created"), "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "anxin", "pii", "classes", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_when_classes_are_asked_as_json_then_every_type_is_listed_with_its_flags(tmp_path: Path):
+    result = classes(tmp_path, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {row["type"]: row for row in json.loads(result.stdout)}
+    assert len(rows) == 12
+    assert rows["CN_ID"] == {
+        "type": "CN_ID",
+        "class": "government_id",
+        "sensitivity": 4,
+        "grade": "critical",
+        "pipl_sensitive": True,
+        "gdpr_personal": True,
+        "ccpa_personal": True,
+        "ccpa_sensitive": True,
+    }
+    assert rows["EMAIL"]["class"] == "contact"
+    assert not rows["EMAIL"]["pipl_sensitive"]
+    assert not (tmp_path / "never-created").exists()
+
+
+def test_when_classes_are_asked_then_a_table_names_each_type_and_class(tmp_path: Path):
+    result = classes(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "PII data classes" in result.stdout
+    for word in ("CREDIT_CARD", "financial", "IP_ADDRESS", "network", "critical"):
+        assert word in result.stdout

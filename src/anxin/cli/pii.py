@@ -1,4 +1,5 @@
-"""`anxin pii scan`: find personal data in JSONL texts. Needs no data directory."""
+"""`anxin pii scan`: find personal data in JSONL texts; `anxin pii classes`: the data-class
+catalogue. Neither needs a data directory."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from anxin.cli.output import errors, reported_errors
+from anxin.cli.output import errors, print_rows, reported_errors
+from anxin.pii import catalogue
 from anxin.pii.detector import default_detector
 from anxin.pii.scan import scan_lines
 
@@ -44,6 +46,34 @@ def scan(
             for line in scan_lines(source, detector):
                 sink.write(line + "\n")
                 progress.advance(task)
+
+
+CLASS_COLUMNS = (
+    "type", "class", "sensitivity", "grade", "pipl_sensitive", "gdpr_personal", "ccpa_personal",
+    "ccpa_sensitive",
+)  # fmt: skip
+
+
+@app.command("classes")
+def classes(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Each personal data type's class, sensitivity grade (1-4) and legal flags."""
+    rows = [_class_row(entry) for entry in catalogue.entries()]
+    print_rows("PII data classes", CLASS_COLUMNS, rows, as_json=as_json)
+
+
+def _class_row(entry: catalogue.CatalogueEntry) -> dict[str, Any]:
+    return {
+        "type": str(entry.type),
+        "class": str(entry.data_class),
+        "sensitivity": int(entry.sensitivity),
+        "grade": entry.sensitivity.name.lower(),
+        "pipl_sensitive": entry.pipl_sensitive,
+        "gdpr_personal": entry.gdpr_personal,
+        "ccpa_personal": entry.ccpa_personal,
+        "ccpa_sensitive": entry.ccpa_sensitive,
+    }
 
 
 @contextlib.contextmanager

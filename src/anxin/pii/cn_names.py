@@ -9,6 +9,7 @@ A surname followed by a title (王女士, 欧阳先生) is a name on its own, la
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 
 from anxin.pii.lexicon import load_lines, load_set
@@ -72,6 +73,18 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(n for n in names if len(n) == 2), frozenset(n for n in names if len(n) == 1)
 
 
+@functools.cache
+def _surname_start_re() -> re.Pattern[str]:
+    """Where a surname may start: one character class, so the regex engine skips the rest.
+
+    Most characters of a text start no surname; testing each position in Python was most of the
+    recognizer's time, while the regex engine finds the next candidate position in C.
+    """
+    compound, single = _surnames()
+    chars = sorted(single | {name[0] for name in compound})
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
 def _stop_words() -> frozenset[str]:
     return load_set("cn_stop_words.txt")
 
@@ -82,11 +95,12 @@ def _given_chars() -> frozenset[str]:
 
 def find_chinese_names(text: str) -> Iterator[tuple[int, int, float]]:
     """(start, end, score) of each Chinese name, left to right, never overlapping."""
+    surname_start = _surname_start_re()
     i = 0
-    while i < len(text):
-        found = match_name_at(text, i)
+    while (m := surname_start.search(text, i)) is not None:
+        found = match_name_at(text, m.start())
         if found is None:
-            i += 1
+            i = m.start() + 1
             continue
         yield found
         i = found[1]

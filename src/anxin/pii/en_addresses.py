@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from anxin.pii import regex_skip
 from anxin.pii.lexicon import load_lines
 
 # An abbreviation's dot is the address's only when more address follows; at a sentence end
@@ -28,6 +29,8 @@ _UNIT = (
 )
 _CITY = r"(?:St\.?[ ]|Saint[ ])?[A-Z][a-z]+(?:[- ][A-Z][a-z]+){0,2}"
 _PO_BOX = r"(?<![A-Za-z0-9])P\.?[ ]?O\.?[ ]Box[ ]\d{1,6}"
+# Every street suffix (and Box) is a capital then a small letter; most Chinese texts have none.
+_CAPITALIZED = re.compile("[A-Z][a-z]")
 
 
 @functools.cache
@@ -41,10 +44,13 @@ def _address_re() -> re.Pattern[str]:
     )
     place = rf",[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9])"
     # A post-office box is an address only with its town: "PO Box 12" alone is not.
-    return re.compile(rf"{street}(?:{place})?|{_PO_BOX}{place}")
+    # Every address starts with a house number or a P; the engine skips to those (regex_skip).
+    return re.compile(regex_skip.skip_to(r"\dP", rf"{street}(?:{place})?|{_PO_BOX}{place}"))
 
 
 def find_english_addresses(text: str) -> Iterator[tuple[int, int, float]]:
     """(start, end, score) of each US street address."""
-    for m in _address_re().finditer(text):
-        yield (m.start(), m.end(), 0.9)
+    if _CAPITALIZED.search(text) is None:
+        return
+    for start, end in regex_skip.without_overlaps(_address_re().finditer(text)):
+        yield (start, end, 0.9)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from anxin.pii import regex_skip
 from anxin.pii.lexicon import load_set
 
 _WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
@@ -46,11 +47,20 @@ def _either_case(phrase: str) -> str:
 
 _EN_CUE = "|".join(_either_case(c) for c in sorted(EN_CUES, key=len, reverse=True))
 _ZH_CUE = "|".join(sorted(ZH_CUES, key=len, reverse=True))
+# The characters a cue starts with, so the engine skips everything else (see regex_skip).
+_EN_STARTS = {c[0] for c in (*EN_CUES, "name")}
+_CUE_STARTS = "".join(sorted({c.lower() + c.upper() for c in _EN_STARTS} | {c[0] for c in ZH_CUES}))
 CUE_RE = re.compile(
-    rf"(?:{_START}(?:{_EN_CUE})[ \t,]+|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
-    rf"({_WORD})(?:[ \t]+({_WORD}))?"
+    regex_skip.skip_to(
+        _CUE_STARTS,
+        rf"(?:{_START}(?:{_EN_CUE})[ \t,]+|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
+        rf"(?P<first>{_WORD})(?:[ \t]+(?P<second>{_WORD}))?",
+    )
 )
 PAIR_RE = re.compile(rf"{_START}({_WORD})[ \t]+({_WORD}){_END}")
+# Every form above needs a capitalized word; most Chinese texts have none, and one search for a
+# capital then a small letter spares them the cue regex, whose many alternatives are slow to scan.
+_CAPITALIZED = re.compile("[A-Z][a-z]")
 
 
 def _org_words() -> frozenset[str]:
@@ -72,6 +82,8 @@ def _surnames() -> frozenset[str]:
 
 def find_english_names(text: str) -> Iterator[tuple[int, int, float]]:
     """(start, end, score) of English names; may overlap, the caller resolves that."""
+    if _CAPITALIZED.search(text) is None:
+        return
     yield from _titled(text)
     yield from _cued(text)
     yield from _pairs(text)
@@ -93,7 +105,7 @@ def _cued(text: str) -> Iterator[tuple[int, int, float]]:
         found = _cued_name(m)
         if found is not None:
             yield found
-        pos = m.end() if found is not None else m.start(1)
+        pos = m.end(regex_skip.WHOLE) if found is not None else m.start("first")
 
 
 def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
@@ -102,15 +114,15 @@ def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
     After a cue two capitalized words are a name even when neither is in our lists (held-out
     names differ), unless one of them marks an organisation or is a known non-name.
     """
-    first, second = m.group(1), m.group(2)
+    first, second = m.group("first"), m.group("second")
     if _is_non_name(first):
         return None
     if second is not None and not _is_non_name(second):
-        return (m.start(1), m.end(2), 0.9)
+        return (m.start("first"), m.end("second"), 0.9)
     # One word alone must be a given name: many surnames are also words or brands ("This is
     # Apple", "Thanks Price"), while a cue followed by a given name rarely means anything else.
     if first in _first_names():
-        return (m.start(1), m.end(1), 0.85)
+        return (m.start("first"), m.end("first"), 0.85)
     return None
 
 

@@ -52,6 +52,7 @@ ID_WORDS = ("身份证", "证件", "身份", "id card", "id number", "identity",
 
 CN_MOBILE = PatternSpec(
     name="cn_mobile",
+    starts="+0加8(1",
     type=PiiType.CN_MOBILE,
     regex=(
         _START + r"(?<!\+)" + _NOT_AFTER_GROUP + _NOT_AFTER_LONE_DIGIT
@@ -67,6 +68,7 @@ CN_MOBILE = PatternSpec(
 
 CN_LANDLINE = PatternSpec(
     name="cn_landline",
+    starts="(0+",
     type=PiiType.CN_LANDLINE,
     regex=(
         _START + r"(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d)"
@@ -82,6 +84,7 @@ CN_LANDLINE = PatternSpec(
 
 CN_ID = PatternSpec(
     name="cn_id",
+    starts=r"\d",
     type=PiiType.CN_ID,
     # After a letter too (`ID440106…`): eighteen characters with a checksum rarely occur by chance.
     regex=r"(?<!\d)\d{6}[ \-]?(?:18|19|20)\d\d[ \-]?[01]\d[0-3]\d[ \-]?\d{3}[\dXx](?!\d)",
@@ -101,6 +104,7 @@ _CARD = (
 
 BANK_CARD = PatternSpec(
     name="bank_card",
+    starts=r"\d",
     type=PiiType.BANK_CARD,
     regex=_CARD,
     score=0.9,
@@ -112,6 +116,7 @@ BANK_CARD = PatternSpec(
 
 CREDIT_CARD = PatternSpec(
     name="credit_card",
+    starts=r"\d",
     type=PiiType.CREDIT_CARD,
     regex=_CARD,
     score=0.9,
@@ -134,6 +139,7 @@ EMAIL = PatternSpec(
 
 PASSPORT = PatternSpec(
     name="cn_passport",
+    starts="EG",
     type=PiiType.PASSPORT,
     regex=_START + r"(?:[EG] ?\d{4} ?\d{4}|E[A-Z]\d{7})(?![0-9A-Za-z])",
     score=0.85,
@@ -152,6 +158,7 @@ _VERSION_WORDS = (
 
 IPV4 = PatternSpec(
     name="ipv4",
+    starts=r"\d",
     type=PiiType.IP_ADDRESS,
     regex=r"(?<![0-9A-Za-z.])(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![0-9A-Za-z]|\.\d)",
     score=0.85,
@@ -165,6 +172,7 @@ IPV4 = PatternSpec(
 
 IPV6 = PatternSpec(
     name="ipv6",
+    starts="0-9A-Fa-f:",
     type=PiiType.IP_ADDRESS,
     regex=(
         r"(?<![0-9A-Za-z:.])(?:(?:" + _HEX + r":){7}" + _HEX
@@ -179,6 +187,7 @@ IPV6 = PatternSpec(
 
 US_PHONE = PatternSpec(
     name="us_phone",
+    starts=r"+(\d",
     type=PiiType.US_PHONE,
     regex=(
         _START + r"(?:\+?1[ \-.]?)?(?:\(\d{3}\)[ \-.]?|\d{3}[ \-.])\d{3}[ \-.]\d{4}"
@@ -192,6 +201,7 @@ US_PHONE = PatternSpec(
 
 US_SSN = PatternSpec(
     name="us_ssn",
+    starts=r"\d",
     type=PiiType.US_SSN,
     regex=r"(?<![0-9A-Za-z\-])\d{3}-\d{2}-\d{4}(?![0-9A-Za-z]|-\d)",
     score=0.85,
@@ -203,6 +213,7 @@ US_SSN = PatternSpec(
 
 US_SSN_SPACED = PatternSpec(
     name="us_ssn_spaced",
+    starts=r"\d",
     type=PiiType.US_SSN,
     regex=_START + r"\d{3} \d{2} \d{4}(?![0-9A-Za-z]| \d)",
     score=0.8,
@@ -213,6 +224,7 @@ US_SSN_SPACED = PatternSpec(
 
 US_SSN_PLAIN = PatternSpec(
     name="us_ssn_plain",
+    starts=r"\d",
     type=PiiType.US_SSN,
     regex=_START + r"\d{9}(?!\d)",
     score=0.75,

@@ -1,23 +1,23 @@
 """The explicit list of recognizers the default detector runs.
 
 A new kind of personal data is one more entry here: a PatternSpec in patterns.py, or a factory
-for a class implementing the Recognizer protocol (the PERSON and ADDRESS recognizers).
+for a class implementing the Recognizer protocol (PERSON and ADDRESS, registered as one
+recognizer so that each text's addresses are found once).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from anxin.pii.addresses import AddressRecognizer
-from anxin.pii.names import PersonRecognizer
 from anxin.pii.patterns import BUILTIN_SPECS
+from anxin.pii.person_address import PersonAddressRecognizer
 from anxin.pii.recognizers import PatternRecognizer
 from anxin.pii.spans import Recognizer
 
 RecognizerFactory = Callable[[], Recognizer]
 
 # Recognizers that are classes rather than pattern specs.
-CLASS_RECOGNIZERS: tuple[RecognizerFactory, ...] = (PersonRecognizer, AddressRecognizer)
+CLASS_RECOGNIZERS: tuple[RecognizerFactory, ...] = (PersonAddressRecognizer,)
 
 
 def builtin_recognizers() -> list[Recognizer]:

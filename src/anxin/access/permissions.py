@@ -24,6 +24,8 @@ class Permission(enum.StrEnum):
     CUSTOMER_READ_ASSIGNED = "contact:customer:read_assigned"
     CUSTOMER_IMPORT = "contact:customer:import"
     CUSTOMER_ERASE = "contact:customer:erase"
+    # Counts of stored personal data by class and table (the data map): no values.
+    DATA_MAP_READ = "contact:data_map:read"
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ_ASSIGNED = "contact:ticket:read_assigned"
     USER_MANAGE = "identity:user:manage"
@@ -57,7 +59,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
     Role.SECURITY_OFFICER: frozenset({Permission.MESSAGE_FIND_MENTIONS}),
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
-    Role.PRIVACY_OFFICER: frozenset({Permission.CUSTOMER_ERASE, Permission.MESSAGE_FIND_MENTIONS}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {Permission.CUSTOMER_ERASE, Permission.MESSAGE_FIND_MENTIONS, Permission.DATA_MAP_READ}
+    ),
     Role.GATEWAY: frozenset(
         {
             Permission.CONVERSATION_CREATE,

@@ -30,6 +30,7 @@ class AuditAction(enum.StrEnum):
     TICKET_READ = "contact:ticket:read"
     TICKET_UPDATE = "contact:ticket:update"
     CUSTOMER_ERASE = "contact:customer:erase"
+    DATA_MAP_READ = "contact:data_map:read"
     ACCESS_DENIED = "access:decision:deny"
     KEY_CREATE = "crypto:key:create"
     KEY_ROTATE = "crypto:key:rotate"

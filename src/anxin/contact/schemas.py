@@ -7,9 +7,11 @@ the conversation's current agent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 Channel = Literal["voice", "chat", "email"]
 Direction = Literal["inbound", "outbound"]
@@ -18,9 +20,29 @@ MessageKind = Literal["message", "segment"]
 Priority = Literal["low", "normal", "high", "urgent"]
 Disposition = Literal["resolved", "callback", "escalated", "transferred", "abandoned", "other"]
 
+# Free text that gets sealed and scanned. Lone surrogates (a JSON "\ud800" escape) cannot be
+# encoded to UTF-8; pydantic refuses them in every str field (error type string_unicode).
+# Control characters other than tab, LF and CR (C0, DEL, C1; NUL above all) are refused here.
+# app.py turns both into stable codes; the error never holds the text.
+CONTROL_CHARACTER = "text.control_character"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _clean_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError(
+            CONTROL_CHARACTER, "the text contains a control character other than tab, LF or CR"
+        )
+    return value
+
+
+CleanText = AfterValidator(_clean_text)
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 ServiceNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,20}$")]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+ShortText = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), CleanText
+]
 
 
 class Input(BaseModel):
@@ -33,7 +55,7 @@ class CustomerDetails(Input):
     name: ShortText | None = None
     email: Annotated[str, StringConstraints(max_length=254)] | None = None
     id_number: Annotated[str, StringConstraints(max_length=32)] | None = None
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500), CleanText] | None = None
 
 
 class ConversationCreate(Input):
@@ -51,8 +73,12 @@ class ConversationCreate(Input):
 
 
 class MessageIn(Input):
+    # The length limit is a setting (ANXIN_MAX_MESSAGE_CHARS), checked by the service with the
+    # message's index; here only the body limit bounds it.
+    model_config = ConfigDict(str_max_length=None)
+
     speaker: Speaker
-    text: Annotated[str, StringConstraints(min_length=1)]
+    text: Annotated[str, StringConstraints(min_length=1), CleanText]
     kind: MessageKind = "message"
     offset_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3_600_000)] | None = None
 
@@ -68,13 +94,15 @@ class AssignRequest(Input):
 class CloseRequest(Input):
     disposition: Disposition
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
-    resolution_summary: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = (
-        None
-    )
+    resolution_summary: (
+        Annotated[str, StringConstraints(min_length=1, max_length=4000), CleanText] | None
+    ) = None
 
 
 class TicketCreate(Input):
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+    subject: Annotated[
+        str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True), CleanText
+    ]
     priority: Priority = "normal"
 
 

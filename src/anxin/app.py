@@ -21,13 +21,13 @@ from anxin.access.errors import AccessDenied
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
 from anxin.contact.api import router as contact_router
-from anxin.contact.schemas import CONTROL_CHARACTER
 from anxin.crypto.errors import UnwrapFailed
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, client_addr
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
+from anxin.kernel.text import CONTROL_CHARACTER
 
 log = logging.getLogger("anxin.http")
 

@@ -196,3 +196,12 @@ def test_ticket_subject_and_summary_refuse_control_characters(
     with world.runtime.db.unit_of_work(tenant_id=None) as session:
         assert session.get(Conversation, call["id"]).status != "closed"
     _still_serving(client, gateway, call)
+
+
+@pytest.mark.parametrize("field", ["tenant", "username"])
+def test_a_nul_in_a_login_name_is_refused_not_a_database_error(client, field) -> None:
+    # PostgreSQL text cannot hold NUL: unchecked, this was a 500 from the driver.
+    attempt = {"tenant": "acme", "username": "agent", "password": "x" * 12}
+    attempt[field] = "ag\x00ent"
+    _assert_problem(client.post("/api/v1/auth/login", json=attempt), 422, "text.control_character")
+    assert client.get("/api/v1/health").status_code == 200

@@ -7,11 +7,11 @@ the conversation's current agent.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from anxin.kernel.text import CleanText
 
 Channel = Literal["voice", "chat", "email"]
 Direction = Literal["inbound", "outbound"]
@@ -19,24 +19,6 @@ Speaker = Literal["customer", "agent", "system"]
 MessageKind = Literal["message", "segment"]
 Priority = Literal["low", "normal", "high", "urgent"]
 Disposition = Literal["resolved", "callback", "escalated", "transferred", "abandoned", "other"]
-
-# Free text that gets sealed and scanned. Lone surrogates (a JSON "\ud800" escape) cannot be
-# encoded to UTF-8; pydantic refuses them in every str field (error type string_unicode).
-# Control characters other than tab, LF and CR (C0, DEL, C1; NUL above all) are refused here.
-# app.py turns both into stable codes; the error never holds the text.
-CONTROL_CHARACTER = "text.control_character"
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _clean_text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise PydanticCustomError(
-            CONTROL_CHARACTER, "the text contains a control character other than tab, LF or CR"
-        )
-    return value
-
-
-CleanText = AfterValidator(_clean_text)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 ServiceNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,20}$")]

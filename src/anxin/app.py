@@ -27,6 +27,7 @@ from anxin.identity.deps import Runtime, client_addr
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
+from anxin.kernel.text import CONTROL_CHARACTER
 
 log = logging.getLogger("anxin.http")
 
@@ -40,6 +41,21 @@ _SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"cache-control", b"no-store"),
 ]
+
+# Validation error types with a code of their own (the first one found wins; its locations are
+# listed, e.g. ["body", "messages", 3, "text"], never the value).
+_TEXT_PROBLEMS = {
+    "string_unicode": (
+        "text.lone_surrogate",
+        "A text contains a lone surrogate",
+        "texts must be valid Unicode; a \\ud800-\\udfff escape must be part of a pair",
+    ),
+    CONTROL_CHARACTER: (
+        "text.control_character",
+        "A text contains a control character",
+        "only tab, LF and CR are allowed among the control characters (C0, DEL, C1)",
+    ),
+}
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -115,6 +131,10 @@ def _add_error_handlers(app: FastAPI, runtime: Runtime) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
             for e in errors
         ]
+        for error_type, (code, title, detail) in _TEXT_PROBLEMS.items():
+            located = [d for d in described if d["type"] == error_type]
+            if located:
+                return _problem(422, code, title, detail, request, errors=located)
         return _problem(
             422,
             "request.invalid",
@@ -126,6 +146,15 @@ def _add_error_handlers(app: FastAPI, runtime: Runtime) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's JSON parsing failed on the bytes before any JSON was read.
+            return _problem(
+                400,
+                "request.invalid_encoding",
+                "The request body is not valid UTF-8",
+                "send JSON encoded as UTF-8",
+                request,
+            )
         codes = {404: "request.not_found", 405: "request.method_not_allowed"}
         code = codes.get(exc.status_code, f"request.http_{exc.status_code}")
         return _problem(exc.status_code, code, str(exc.detail), None, request)

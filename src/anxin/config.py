@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,7 +67,11 @@ class Settings(BaseSettings):
     )
     max_batch_messages: int = Field(500, ge=1, le=10_000, description="Messages per append call.")
     max_message_chars: int = Field(
-        20_000, ge=1, le=1_000_000, description="Longest message or transcript segment text."
+        20_000,
+        ge=1,
+        le=1_000_000,
+        description="Longest message or transcript segment text, in characters; "
+        "must fit in ANXIN_MAX_BODY_BYTES.",
     )
     argon2_time_cost: int = Field(3, ge=1, le=20, description="argon2id passes per hash.")
     argon2_memory_kib: int = Field(
@@ -87,6 +91,16 @@ class Settings(BaseSettings):
         if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _message_fits_in_body(self) -> Settings:
+        # A character takes at least one byte of the body, so a larger limit could never apply.
+        if self.max_message_chars >= self.max_body_bytes:
+            raise ValueError(
+                f"max_message_chars ({self.max_message_chars}) must be smaller than "
+                f"max_body_bytes ({self.max_body_bytes}): a message must fit in a request body"
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -153,5 +167,8 @@ def _describe(exc: ValueError) -> str:
     errors = getattr(exc, "errors", None)
     if not callable(errors):
         return "invalid settings"
-    parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors()]
+    parts = []
+    for e in errors():
+        where = ".".join(str(p) for p in e["loc"])
+        parts.append(f"{where}: {e['msg']}" if where else str(e["msg"]))
     return "invalid settings: " + "; ".join(parts)

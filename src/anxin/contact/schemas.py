@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from anxin.kernel.text import CleanText
+
 Channel = Literal["voice", "chat", "email"]
 Direction = Literal["inbound", "outbound"]
 Speaker = Literal["customer", "agent", "system"]
@@ -20,7 +22,9 @@ Disposition = Literal["resolved", "callback", "escalated", "transferred", "aband
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 ServiceNumber = Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{3,20}$")]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+ShortText = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), CleanText
+]
 
 
 class Input(BaseModel):
@@ -33,7 +37,7 @@ class CustomerDetails(Input):
     name: ShortText | None = None
     email: Annotated[str, StringConstraints(max_length=254)] | None = None
     id_number: Annotated[str, StringConstraints(max_length=32)] | None = None
-    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500), CleanText] | None = None
 
 
 class ConversationCreate(Input):
@@ -51,8 +55,12 @@ class ConversationCreate(Input):
 
 
 class MessageIn(Input):
+    # The length limit is a setting (ANXIN_MAX_MESSAGE_CHARS), checked by the service with the
+    # message's index; here only the body limit bounds it.
+    model_config = ConfigDict(str_max_length=None)
+
     speaker: Speaker
-    text: Annotated[str, StringConstraints(min_length=1)]
+    text: Annotated[str, StringConstraints(min_length=1), CleanText]
     kind: MessageKind = "message"
     offset_ms: Annotated[int, Field(ge=0, le=7 * 24 * 3_600_000)] | None = None
 
@@ -68,13 +76,15 @@ class AssignRequest(Input):
 class CloseRequest(Input):
     disposition: Disposition
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
-    resolution_summary: Annotated[str, StringConstraints(min_length=1, max_length=4000)] | None = (
-        None
-    )
+    resolution_summary: (
+        Annotated[str, StringConstraints(min_length=1, max_length=4000), CleanText] | None
+    ) = None
 
 
 class TicketCreate(Input):
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
+    subject: Annotated[
+        str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True), CleanText
+    ]
     priority: Priority = "normal"
 
 

@@ -7,7 +7,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+from anxin.kernel.text import CleanText
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64), CleanText]
 
 
 class Input(BaseModel):
@@ -32,7 +34,9 @@ class LoginResponse(BaseModel):
 class UserCreate(Input):
     username: Name
     role: Name
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    display_name: (
+        Annotated[str, StringConstraints(min_length=1, max_length=128), CleanText] | None
+    ) = None
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)] | None = Field(
         None, repr=False, description="Omit to have a strong password generated and returned once."
     )

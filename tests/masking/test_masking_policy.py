@@ -7,7 +7,8 @@ import pytest
 from anxin.kernel.principal import STAFF_ROLES, Role
 from anxin.masking.errors import PolicyInvalid
 from anxin.masking.policy import load_policy, parse_policy
-from anxin.masking.styles import DataClass, Style
+from anxin.masking.styles import Style
+from anxin.pii.catalogue import DataClass
 
 DEFAULT = load_policy()
 VALUES = frozenset({Style.FULL, Style.MASKED})  # styles that show some of the value

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anxin.masking import styles
-from anxin.masking.styles import DataClass, Style
+from anxin.masking.styles import Style
+from anxin.pii.catalogue import DataClass
 from anxin.pii.spans import PiiType
 
 

@@ -20,7 +20,8 @@ import yaml
 
 from anxin.kernel.principal import STAFF_ROLES, Role
 from anxin.masking.errors import PolicyInvalid
-from anxin.masking.styles import DataClass, Style
+from anxin.masking.styles import Style
+from anxin.pii.catalogue import DataClass
 
 VERSION = 1
 BUILTIN = "default_policy.yaml"

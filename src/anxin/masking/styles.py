@@ -11,6 +11,7 @@ import enum
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from anxin.pii.catalogue import DataClass
 from anxin.pii.spans import PiiType
 
 MASK = "*"
@@ -63,20 +64,6 @@ class Style(enum.StrEnum):
     MASKED = "masked"  # the per-class display mask below: enough to confirm, not to misuse
     HIDDEN = "hidden"  # nothing: apply() returns None and the edge sends JSON null
     REDACTED = "redacted"  # a typed placeholder such as [CN_MOBILE] or [CONTACT]
-
-
-class DataClass(enum.StrEnum):
-    """What kind of personal data a value is; the policy grants styles per class.
-
-    Kept here until pii's catalogue (PiiType -> data class) is merged; the values match it.
-    """
-
-    CONTACT = "contact"
-    GOVERNMENT_ID = "government_id"
-    FINANCIAL = "financial"
-    IDENTITY = "identity"
-    LOCATION = "location"
-    NETWORK = "network"
 
 
 # The customer's stored fields and the class each one belongs to.

@@ -41,10 +41,11 @@ def _append(world, conversation_id: str, texts: list[str], key: str = "k"):
 
 def _counts(world) -> tuple[int, int, int]:
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
-        return tuple(  # type: ignore[return-value]
+        messages, entities, index = (
             session.scalar(select(func.count()).select_from(model))
             for model in (Message, MessageEntity, MessageIndex)
         )
+        return messages, entities, index
 
 
 def test_ingestion_stores_the_redacted_copy_entities_and_index_entries(world) -> None:

@@ -469,10 +469,7 @@ class ContactService:
         if not 1 <= limit <= HISTORY_LIMIT:
             raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
         kind, value = mentions.canonical_query(phone=phone, email=email, id_number=id_number)
-        digests = [
-            blind_digest(k.key, kind=kind, normalized=value)
-            for k in self.keyring.index_keys(tenant_id=tenant_id)
-        ]
+        digests = self._lookup_digests(tenant_id, kind, value)
         found = records.conversations_mentioning(
             session, tenant_id=tenant_id, kind=kind.value, digests=digests, limit=limit
         )
@@ -695,12 +692,16 @@ class ContactService:
         )
         return customer
 
-    def _find_by_phone(self, session: Session, tenant_id: str, e164: str) -> CustomerRecord | None:
-        # Every active index key: while an index is rebuilt, a number is under either version.
-        digests = [
-            blind_digest(k.key, kind=IndexKind.PHONE, normalized=e164)
+    def _lookup_digests(self, tenant_id: str, kind: IndexKind, normalized: str) -> list[bytes]:
+        """A value's digest under every active index key: while an index is rebuilt, a value is
+        under either version."""
+        return [
+            blind_digest(k.key, kind=kind, normalized=normalized)
             for k in self.keyring.index_keys(tenant_id=tenant_id)
         ]
+
+    def _find_by_phone(self, session: Session, tenant_id: str, e164: str) -> CustomerRecord | None:
+        digests = self._lookup_digests(tenant_id, IndexKind.PHONE, e164)
         return records.customer_by_digest(
             session, tenant_id=tenant_id, kind=IndexKind.PHONE.value, digests=digests
         )

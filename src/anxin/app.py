@@ -21,6 +21,7 @@ from anxin.access.errors import AccessDenied
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
 from anxin.contact.api import router as contact_router
+from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, client_addr
@@ -28,6 +29,7 @@ from anxin.identity.errors import AuthenticationFailed, SessionInvalid
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
 from anxin.kernel.text import CONTROL_CHARACTER
+from anxin.masking.policy import MaskingPolicy, load_policy
 
 log = logging.getLogger("anxin.http")
 
@@ -70,7 +72,9 @@ class BodyTooLarge(AnxinError):
     title = "The request body is larger than allowed"
 
 
-def create_app(runtime: Runtime) -> FastAPI:
+def create_app(runtime: Runtime, *, policy: MaskingPolicy | None = None) -> FastAPI:
+    """The app over a built runtime. `policy` defaults to the one the settings name, loaded
+    (and validated) here once; every contact output is masked through it."""
     app = FastAPI(
         title="Anxin",
         version="0.1.0",
@@ -80,6 +84,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime
+    app.state.masking_policy = policy or load_policy(runtime.settings.masking_policy)
     app.include_router(identity_router)
     app.include_router(contact_router)
     _add_health(app, runtime)
@@ -110,7 +115,7 @@ def _add_error_handlers(app: FastAPI, runtime: Runtime) -> None:
     @app.exception_handler(AnxinError)
     def anxin_error(request: Request, exc: AnxinError) -> JSONResponse:
         _audit_refusal(runtime, request, exc)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = exc.headers() | ({"WWW-Authenticate": "Bearer"} if exc.status == 401 else {})
         if exc.status >= 500:
             log.error("request failed: %s %s", exc.code, request.url.path)
         return _problem(exc.status, exc.code, exc.title, exc.detail, request, headers=headers)
@@ -218,6 +223,9 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         principal = system_principal(exc.tenant_id, name="keyring")
         action, object_type, object_id = AuditAction.KEY_UNWRAP_FAILED, "key", None
         detail, outcome = {"key": exc.what, "reason": exc.reason}, Outcome.FAILED
+    elif isinstance(exc, RevealRateLimited) and principal is not None:
+        action, object_type, object_id = AuditAction.VALUE_REVEAL, "conversation", None
+        detail, outcome = {"reason": "rate_limited", "path": request.url.path}, Outcome.DENIED
     elif isinstance(exc, SessionInvalid) and principal is None:
         return  # no identity to attribute; rate-limiting and alerts come with issue 6
     else:

@@ -37,7 +37,7 @@ def test_when_no_file_then_interns_see_at_most_masked(data_class: DataClass) -> 
 
 def test_when_no_file_then_interns_and_supervisors_never_reveal_and_reveal_is_limited() -> None:
     assert not DEFAULT.may_reveal(Role.INTERN)
-    assert DEFAULT.reveal.roles == {Role.AGENT, Role.PRIVACY_OFFICER}
+    assert DEFAULT.reveal.roles == {Role.AGENT}
     assert DEFAULT.reveal.per_hour == 20
 
 

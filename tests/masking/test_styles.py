@@ -148,3 +148,15 @@ def test_every_detected_type_has_a_mask_that_hides_something(pii_type: PiiType) 
     assert masked is not None
     assert masked != raw
     assert "*" in masked
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("6222021234561234", "6222 **** **** 1234"),
+        ("6222021234567890128", "6222 **** **** *** 0128"),
+        ("378282246310005", "3782 **** *** 0005"),
+    ],
+)
+def test_a_card_keeps_issuer_and_last_four_as_groups(number: str, shown: str) -> None:
+    assert styles.mask_card(number) == shown

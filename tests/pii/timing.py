@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 GROWTH = 4
 LIMIT = 8.0
+ROUNDS = 7
 
 
 def best_time(func: Callable[[str], object], text: str, repeats: int = 3) -> float:
@@ -27,11 +28,12 @@ def best_time(func: Callable[[str], object], text: str, repeats: int = 3) -> flo
 def growth_ratio(func: Callable[[str], object], unit: str, times: int) -> float:
     """Time on `unit` * GROWTH*times over time on `unit` * times (about GROWTH when linear).
 
-    The lowest of three measurements: on a loaded machine a burst of other work can land in one
-    long run, while super-linear behaviour shows in all three."""
-    return min(_one_ratio(func, unit, times) for _ in range(3))
-
-
-def _one_ratio(func: Callable[[str], object], unit: str, times: int) -> float:
-    small = best_time(func, unit * times)
-    return best_time(func, unit * (GROWTH * times)) / max(small, 1e-4)
+    Each size keeps its fastest of several runs, and the runs alternate between the sizes: on
+    a loaded machine a burst of other work then has to land on every run of the large input
+    to move the ratio, while super-linear behaviour shows in all of them."""
+    small_text, large_text = unit * times, unit * (GROWTH * times)
+    small = large = float("inf")
+    for _ in range(ROUNDS):
+        small = min(small, best_time(func, small_text, repeats=1))
+        large = min(large, best_time(func, large_text, repeats=1))
+    return large / max(small, 1e-4)

@@ -26,6 +26,11 @@ class Permission(enum.StrEnum):
     CUSTOMER_ERASE = "contact:customer:erase"
     # Counts of stored personal data by class and table (the data map): no values.
     DATA_MAP_READ = "contact:data_map:read"
+    # One raw value (a customer field or a message) with a reason, rate-limited and audited;
+    # the masking policy's reveal.roles narrows who of these may.
+    VALUE_REVEAL = "contact:value:reveal"
+    # Counts of detected personal data per type and queue: numbers, never values.
+    PII_REPORT_READ = "contact:pii_report:read"
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ_ASSIGNED = "contact:ticket:read_assigned"
     USER_MANAGE = "identity:user:manage"
@@ -47,12 +52,12 @@ _AGENT = frozenset(
 )
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.AGENT: _AGENT,
+    Role.AGENT: _AGENT | {Permission.VALUE_REVEAL},
     # Interns serve customers like agents; export, download and reveal (later issues) are withheld.
     Role.INTERN: _AGENT,
     # "Which conversations mentioned this number": ids and positions only, never texts, for
     # those who investigate (quality, incidents, data-subject requests); not for frontline staff.
-    Role.SUPERVISOR: frozenset({Permission.MESSAGE_FIND_MENTIONS}),
+    Role.SUPERVISOR: frozenset({Permission.MESSAGE_FIND_MENTIONS, Permission.PII_REPORT_READ}),
     Role.ADMIN: frozenset(
         {Permission.USER_MANAGE, Permission.GATEWAY_MANAGE, Permission.MESSAGE_FIND_MENTIONS}
     ),
@@ -60,7 +65,12 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.SECURITY_OFFICER: frozenset({Permission.MESSAGE_FIND_MENTIONS}),
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
     Role.PRIVACY_OFFICER: frozenset(
-        {Permission.CUSTOMER_ERASE, Permission.MESSAGE_FIND_MENTIONS, Permission.DATA_MAP_READ}
+        {
+            Permission.CUSTOMER_ERASE,
+            Permission.MESSAGE_FIND_MENTIONS,
+            Permission.DATA_MAP_READ,
+            Permission.PII_REPORT_READ,
+        }
     ),
     Role.GATEWAY: frozenset(
         {

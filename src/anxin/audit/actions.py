@@ -31,6 +31,8 @@ class AuditAction(enum.StrEnum):
     TICKET_UPDATE = "contact:ticket:update"
     CUSTOMER_ERASE = "contact:customer:erase"
     DATA_MAP_READ = "contact:data_map:read"
+    VALUE_REVEAL = "contact:value:reveal"
+    PII_REPORT_READ = "contact:pii_report:read"
     ACCESS_DENIED = "access:decision:deny"
     KEY_CREATE = "crypto:key:create"
     KEY_ROTATE = "crypto:key:rotate"

@@ -69,8 +69,7 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     # First, before touching keys or the database: a bad policy file must stop the service.
-    # The policy is not kept on the Runtime yet (identity sits below masking); the step that
-    # routes outputs through it loads it here and hands it to the services.
+    # The app factory loads it again for the routes (the Runtime sits below masking).
     masking_policy.load_policy(settings.masking_policy)
     key_file = settings.effective_key_file
     if settings.key_provider == "local-file" and not key_file.exists():

@@ -7,7 +7,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -59,21 +59,8 @@ def classes(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Each personal data type's class, sensitivity grade (1-4) and legal flags."""
-    rows = [_class_row(entry) for entry in catalogue.entries()]
+    rows = [entry.as_json() for entry in catalogue.entries()]
     print_rows("PII data classes", CLASS_COLUMNS, rows, as_json=as_json)
-
-
-def _class_row(entry: catalogue.CatalogueEntry) -> dict[str, Any]:
-    return {
-        "type": str(entry.type),
-        "class": str(entry.data_class),
-        "sensitivity": int(entry.sensitivity),
-        "grade": entry.sensitivity.name.lower(),
-        "pipl_sensitive": entry.pipl_sensitive,
-        "gdpr_personal": entry.gdpr_personal,
-        "ccpa_personal": entry.ccpa_personal,
-        "ccpa_sensitive": entry.ccpa_sensitive,
-    }
 
 
 @contextlib.contextmanager

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Header, Query, Request, status
 
 from anxin.contact.erasure import erase_customer
 from anxin.contact.errors import IdempotencyKeyRequired
+from anxin.contact.pii_report import pii_report
+from anxin.contact.reveal import Revealer
 from anxin.contact.schemas import (
     AppendResult,
     AssignRequest,
@@ -23,11 +26,17 @@ from anxin.contact.schemas import (
     MessageBatch,
     MessageIn,
     MessagePage,
+    PiiReport,
+    RevealOut,
+    RevealRequest,
     TicketCreate,
     TicketOut,
 )
 from anxin.contact.service import HISTORY_LIMIT, PAGE_LIMIT, ContactService, Limits
-from anxin.identity.deps import Context, Runtime
+from anxin.identity.deps import Context, RequestContext
+from anxin.kernel.text import CleanText
+from anxin.masking.policy import MaskingPolicy
+from anxin.pii import catalogue
 
 router = APIRouter(prefix="/api/v1", tags=["contact"])
 
@@ -41,39 +50,54 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _service(runtime: Runtime) -> ContactService:
-    settings = runtime.settings
+def masking_policy(request: Request) -> MaskingPolicy:
+    """The policy the app factory loaded at start-up (never re-read per request)."""
+    policy = request.app.state.masking_policy
+    if not isinstance(policy, MaskingPolicy):
+        raise TypeError("app.state.masking_policy is not configured")
+    return policy
+
+
+def _service(ctx: RequestContext) -> ContactService:
+    settings = ctx.runtime.settings
     limits = Limits(
         max_batch_messages=settings.max_batch_messages,
         max_message_chars=settings.max_message_chars,
     )
-    return ContactService(keyring=runtime.keyring, clock=runtime.clock, limits=limits)
+    return ContactService(
+        keyring=ctx.runtime.keyring,
+        clock=ctx.runtime.clock,
+        limits=limits,
+        policy=masking_policy(ctx.request),
+    )
 
 
 @router.post("/conversations", response_model=ConversationOut, status_code=status.HTTP_201_CREATED)
 def create_conversation(body: ConversationCreate, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).create_conversation(session, principal=principal, request=body)
+        return _service(ctx).create_conversation(session, principal=principal, request=body)
 
 
 @router.get("/conversations", response_model=list[ConversationOut])
 def my_conversations(ctx: Context) -> list[ConversationOut]:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).list_mine(session, principal=principal)
+        return _service(ctx).list_mine(session, principal=principal)
 
 
 # Declared before /conversations/{conversation_id}, which would otherwise match "mentioning".
 @router.get("/conversations/mentioning", response_model=MentionsOut)
 def conversations_mentioning(
     ctx: Context,
-    phone: Annotated[str | None, Query(max_length=40, description="Any common form.")] = None,
-    email: Annotated[str | None, Query(max_length=254)] = None,
-    id_number: Annotated[str | None, Query(max_length=40)] = None,
+    phone: Annotated[
+        str | None, Query(max_length=40, description="Any common form."), CleanText
+    ] = None,
+    email: Annotated[str | None, Query(max_length=254), CleanText] = None,
+    id_number: Annotated[str | None, Query(max_length=40), CleanText] = None,
     limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
 ) -> MentionsOut:
     """Which conversations mentioned this phone number, e-mail or ID number (exactly one)."""
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).find_mentions(
+        return _service(ctx).find_mentions(
             session,
             principal=principal,
             phone=phone,
@@ -94,7 +118,7 @@ def append_messages(
         raise IdempotencyKeyRequired()
     messages = body.messages if isinstance(body, MessageBatch) else [body]
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).append_messages(
+        return _service(ctx).append_messages(
             session,
             principal=principal,
             conversation_id=conversation_id,
@@ -106,7 +130,7 @@ def append_messages(
 @router.post("/conversations/{conversation_id}/assign", response_model=ConversationOut)
 def assign(conversation_id: str, body: AssignRequest, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).assign(
+        return _service(ctx).assign(
             session, principal=principal, conversation_id=conversation_id, agent=body.agent
         )
 
@@ -114,15 +138,13 @@ def assign(conversation_id: str, body: AssignRequest, ctx: Context) -> Conversat
 @router.post("/conversations/{conversation_id}/wrap-up", response_model=ConversationOut)
 def wrap_up(conversation_id: str, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).wrap_up(
-            session, principal=principal, conversation_id=conversation_id
-        )
+        return _service(ctx).wrap_up(session, principal=principal, conversation_id=conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/close", response_model=ConversationOut)
 def close(conversation_id: str, body: CloseRequest, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).close(
+        return _service(ctx).close(
             session, principal=principal, conversation_id=conversation_id, request=body
         )
 
@@ -130,7 +152,7 @@ def close(conversation_id: str, body: CloseRequest, ctx: Context) -> Conversatio
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 def get_conversation(conversation_id: str, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).get_conversation(
+        return _service(ctx).get_conversation(
             session, principal=principal, conversation_id=conversation_id
         )
 
@@ -143,7 +165,7 @@ def read_messages(
     limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 200,
 ) -> MessagePage:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).read_messages(
+        return _service(ctx).read_messages(
             session,
             principal=principal,
             conversation_id=conversation_id,
@@ -155,7 +177,7 @@ def read_messages(
 @router.get("/conversations/{conversation_id}/customer", response_model=CustomerOut)
 def conversation_customer(conversation_id: str, ctx: Context) -> CustomerOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).conversation_customer(
+        return _service(ctx).conversation_customer(
             session, principal=principal, conversation_id=conversation_id
         )
 
@@ -167,7 +189,7 @@ def conversation_history(
     limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
 ) -> CustomerHistory:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).conversation_history(
+        return _service(ctx).conversation_history(
             session, principal=principal, conversation_id=conversation_id, limit=limit
         )
 
@@ -179,7 +201,7 @@ def conversation_history(
 )
 def create_ticket(conversation_id: str, body: TicketCreate, ctx: Context) -> TicketOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).create_ticket(
+        return _service(ctx).create_ticket(
             session, principal=principal, conversation_id=conversation_id, request=body
         )
 
@@ -187,7 +209,7 @@ def create_ticket(conversation_id: str, body: TicketCreate, ctx: Context) -> Tic
 @router.get("/conversations/{conversation_id}/tickets", response_model=list[TicketOut])
 def conversation_tickets(conversation_id: str, ctx: Context) -> list[TicketOut]:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).conversation_tickets(
+        return _service(ctx).conversation_tickets(
             session, principal=principal, conversation_id=conversation_id
         )
 
@@ -195,28 +217,59 @@ def conversation_tickets(conversation_id: str, ctx: Context) -> list[TicketOut]:
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 def get_ticket(ticket_id: str, ctx: Context) -> TicketOut:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).get_ticket(session, principal=principal, ticket_id=ticket_id)
+        return _service(ctx).get_ticket(session, principal=principal, ticket_id=ticket_id)
 
 
 @router.get("/customers/lookup", response_model=CustomerHistory)
 def lookup(
     ctx: Context,
-    phone: Annotated[str, Query(min_length=3, max_length=40, description="Any common form.")],
+    phone: Annotated[
+        str, Query(min_length=3, max_length=40, description="Any common form."), CleanText
+    ],
     limit: Annotated[int, Query(ge=1, le=HISTORY_LIMIT)] = 20,
 ) -> CustomerHistory:
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).lookup_by_phone(
-            session, principal=principal, phone=phone, limit=limit
-        )
+        return _service(ctx).lookup_by_phone(session, principal=principal, phone=phone, limit=limit)
 
 
 @router.post("/customers/lookup", response_model=CustomerHistory)
 def lookup_post(body: LookupRequest, ctx: Context) -> CustomerHistory:
     """The same lookup with the number in the body, for clients that keep URLs free of it."""
     with ctx.transaction() as (session, principal):
-        return _service(ctx.runtime).lookup_by_phone(
+        return _service(ctx).lookup_by_phone(
             session, principal=principal, phone=body.phone, limit=body.limit
         )
+
+
+@router.post("/conversations/{conversation_id}/reveal", response_model=RevealOut)
+def reveal(conversation_id: str, body: RevealRequest, ctx: Context) -> RevealOut:
+    """One raw value of the caller's current conversation, with a reason: a customer field or
+    one message. Roles the masking policy names; rate-limited per hour; audited with the reason."""
+    with ctx.transaction() as (session, principal):
+        return Revealer(_service(ctx)).reveal(
+            session, principal=principal, conversation_id=conversation_id, request=body
+        )
+
+
+@router.get("/reports/pii", response_model=PiiReport)
+def report_pii(
+    ctx: Context,
+    since: Annotated[dt.datetime | None, Query(description="Default: seven days ago.")] = None,
+    until: Annotated[dt.datetime | None, Query(description="Default: now.")] = None,
+) -> PiiReport:
+    """Detected personal data per type and per queue, counts only (supervisors, privacy
+    officers), for conversations created in [since, until]."""
+    with ctx.transaction() as (session, principal):
+        return pii_report(
+            session, principal=principal, clock=ctx.runtime.clock, since=since, until=until
+        )
+
+
+@router.get("/pii/classes")
+def pii_classes(ctx: Context) -> list[dict[str, Any]]:
+    """The data-class catalogue: each type's class, sensitivity and legal flags (any staff)."""
+    with ctx.transaction():
+        return [entry.as_json() for entry in catalogue.entries()]
 
 
 @router.delete("/customers/{customer_id}", response_model=ErasureOut)

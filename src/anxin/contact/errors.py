@@ -73,3 +73,24 @@ class IdempotencyConflict(AnxinError):
     code = "idempotency.in_progress"
     status = 409
     title = "A request with this Idempotency-Key is being processed; retry shortly"
+
+
+class RevealNotFound(AnxinError):
+    code = "reveal.not_found"
+    status = 404
+    title = "There is no such value to reveal"
+
+
+class RevealRateLimited(AnxinError):
+    """The caller's reveals in the last hour reached the policy's `reveal.per_hour`."""
+
+    code = "reveal.rate_limited"
+    status = 429
+    title = "Too many reveals in the last hour"
+
+    def __init__(self, *, per_hour: int, retry_after_s: int) -> None:
+        super().__init__(f"at most {per_hour} reveals per hour; retry in {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}

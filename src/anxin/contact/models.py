@@ -164,3 +164,18 @@ class IdempotencyRecord(TenantOwned, Base):
     request_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Reveal(TenantOwned, Base):
+    """One raw value shown on request. Counts a user's reveals in the last hour (the policy's
+    `reveal.per_hour`); the reason lives in the audit event written with it, not here."""
+
+    __tablename__ = "reveals"
+    __table_args__ = (Index("ix_reveals_actor_time", "tenant_id", "actor_id", "revealed_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    actor_id: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
+    target: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    revealed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

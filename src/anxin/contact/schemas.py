@@ -1,7 +1,7 @@
 """Input and output shapes of the contact API. Inputs forbid unknown fields.
 
-Outputs carry personal values only in masked form (masking/styles.py); message texts go only to
-the conversation's current agent.
+Outputs carry personal values only as the reader's masking policy shows them (contact/display.py,
+docs/masking.md): customer fields by data class, texts with each detected value styled.
 """
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ class CustomerDetails(Input):
     """What a gateway may know about the caller beyond the number (e.g. from a CRM)."""
 
     name: ShortText | None = None
-    email: Annotated[str, StringConstraints(max_length=254)] | None = None
-    id_number: Annotated[str, StringConstraints(max_length=32)] | None = None
+    email: Annotated[str, StringConstraints(max_length=254), CleanText] | None = None
+    id_number: Annotated[str, StringConstraints(max_length=32), CleanText] | None = None
     address: Annotated[str, StringConstraints(max_length=500), CleanText] | None = None
 
 
 class ConversationCreate(Input):
-    phone: Annotated[str, StringConstraints(min_length=3, max_length=40)] = Field(
+    phone: Annotated[str, StringConstraints(min_length=3, max_length=40), CleanText] = Field(
         description="The customer's phone number in any common form; normalized to E.164."
     )
     channel: Channel
@@ -89,17 +89,21 @@ class TicketCreate(Input):
 
 
 class LookupRequest(Input):
-    phone: Annotated[str, StringConstraints(min_length=3, max_length=40)]
+    phone: Annotated[str, StringConstraints(min_length=3, max_length=40), CleanText]
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 
 
 class CustomerOut(BaseModel):
+    """Each value in the reader's style (docs/masking.md); `null` when withheld or absent."""
+
     id: str
-    name: str | None = Field(description="Masked, e.g. 张*.")
-    phones: list[str] = Field(description="Masked, e.g. 138****5678.")
-    email: str | None = Field(description="Masked, e.g. z***@example.com.")
-    id_number: str | None = Field(description="Masked, e.g. 110101********123X.")
-    address: str | None = Field(description="Masked after the district.")
+    name: str | None = Field(description="identity class; an agent's default is in full.")
+    phones: list[str] | None = Field(
+        description="contact class, e.g. 138****5678; null when hidden from the reader."
+    )
+    email: str | None = Field(description="contact class, e.g. z***@example.com.")
+    id_number: str | None = Field(description="government_id class, e.g. 110101********123X.")
+    address: str | None = Field(description="location class, e.g. 北京市朝阳区****.")
     created_at: dt.datetime
 
 
@@ -179,3 +183,51 @@ class ErasureOut(BaseModel):
     messages_deleted: int
     tickets_deleted: int
     conversations_tombstoned: int
+
+
+RevealTarget = Literal[
+    "customer.name",
+    "customer.phones",
+    "customer.email",
+    "customer.id_number",
+    "customer.address",
+    "message",
+]
+
+
+class RevealRequest(Input):
+    target: RevealTarget = Field(description="One customer field, or one message (give `seq`).")
+    seq: Annotated[int, Field(ge=1)] | None = Field(None, description="The message, for message.")
+    reason: Annotated[
+        str, StringConstraints(min_length=8, max_length=500, strip_whitespace=True), CleanText
+    ] = Field(description="Why the raw value is needed; kept in the audit log (redacted).")
+
+
+class RevealOut(BaseModel):
+    conversation_id: str
+    target: str
+    seq: int | None
+    value: str | list[str] = Field(description="The raw value; a list for customer.phones.")
+    revealed_at: dt.datetime
+    remaining_this_hour: int = Field(description="Reveals left before the hourly limit.")
+
+
+class TypeCount(BaseModel):
+    type: str
+    count: int
+
+
+class QueueCounts(BaseModel):
+    queue: str | None = Field(description="null for conversations without a queue.")
+    conversations: int = Field(description="Conversations with at least one detection.")
+    types: list[TypeCount]
+
+
+class PiiReport(BaseModel):
+    """Counts of detected personal data, never values (supervisors, privacy officers)."""
+
+    since: dt.datetime
+    until: dt.datetime
+    total: int
+    types: list[TypeCount]
+    queues: list[QueueCounts]

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from anxin.access.permissions import Permission
 from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
-from anxin.contact import mentions, records, rules
+from anxin.contact import display, mentions, records, rules
 from anxin.contact.errors import (
     AgentNotFound,
     BatchTooLarge,
@@ -71,8 +71,10 @@ from anxin.kernel.clock import Clock
 from anxin.kernel.errors import InvalidInput
 from anxin.kernel.ids import is_id, new_id
 from anxin.kernel.principal import Principal, Role
-from anxin.masking import styles
+from anxin.masking.policy import MaskingPolicy, builtin_policy
+from anxin.masking.view import Viewer
 from anxin.pii import normalize
+from anxin.tenancy.models import Tenant
 
 CUSTOMER_FIELDS = ("name", "phones", "email", "id_number", "address")
 HISTORY_LIMIT = 100
@@ -98,10 +100,18 @@ class NewCustomer:
 
 
 class ContactService:
-    def __init__(self, *, keyring: Keyring, clock: Clock, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        keyring: Keyring,
+        clock: Clock,
+        limits: Limits | None = None,
+        policy: MaskingPolicy | None = None,
+    ) -> None:
         self.keyring = keyring
         self.clock = clock
         self.limits = limits or Limits()
+        self.policy = policy or builtin_policy()
 
     # --- ingestion (gateways) -------------------------------------------------------------
 
@@ -176,7 +186,7 @@ class ContactService:
         )
         if Status(conversation.status) not in rules.APPENDABLE:
             raise ConversationClosed()
-        key = self._customer_key(session, conversation.customer_id, sealing=True)
+        key = self.customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         first = conversation.message_count + 1
         detected = [mentions.detect(m.text) for m in messages]
@@ -313,7 +323,7 @@ class ContactService:
         fields: list[str] = ["conversation.disposition", "conversation.satisfaction"]
         summary = request.resolution_summary
         if summary is not None:
-            key = self._customer_key(session, conversation.customer_id, sealing=True)
+            key = self.customer_key(session, conversation.customer_id, sealing=True)
             conversation.resolution_summary_ct = key.seal(_summary_ref(conversation), summary)
             fields.append("conversation.resolution_summary")
         self._audit(
@@ -326,7 +336,8 @@ class ContactService:
             fields=fields,
             detail={"disposition": request.disposition},
         )
-        return self._conversation_out(session, conversation, summary=summary)
+        shown = display.free_text(self.viewer(session, principal), summary)
+        return self._conversation_out(session, conversation, summary=shown)
 
     # --- agent reads ----------------------------------------------------------------------
 
@@ -357,10 +368,11 @@ class ContactService:
     def get_conversation(
         self, session: Session, *, principal: Principal, conversation_id: str
     ) -> ConversationOut:
-        conversation = self._readable_conversation(session, principal, conversation_id)
-        out = self._conversation_out(
-            session, conversation, summary=self._summary(session, conversation)
+        conversation = self.readable_conversation(session, principal, conversation_id)
+        summary = display.free_text(
+            self.viewer(session, principal), self._summary(session, conversation)
         )
+        out = self._conversation_out(session, conversation, summary=summary)
         self._audit(
             session,
             principal,
@@ -383,14 +395,18 @@ class ContactService:
     ) -> MessagePage:
         if not 1 <= limit <= PAGE_LIMIT or after < 0:
             raise InvalidInput(f"limit is 1-{PAGE_LIMIT} and after is 0 or more")
-        conversation = self._readable_conversation(session, principal, conversation_id)
-        key = self._customer_key(session, conversation.customer_id)
+        conversation = self.readable_conversation(session, principal, conversation_id)
+        key = self.customer_key(session, conversation.customer_id)
         rows = session.scalars(
             select(Message)
             .where(Message.conversation_id == conversation.id, Message.seq > after)
             .order_by(Message.seq)
             .limit(limit)
         ).all()
+        viewer = self.viewer(session, principal)
+        spans = display.stored_spans(
+            session, conversation_id=conversation.id, seqs=[m.seq for m in rows]
+        )
         messages = [
             MessageOut(
                 seq=m.seq,
@@ -398,8 +414,12 @@ class ContactService:
                 speaker=m.speaker,
                 offset_ms=m.offset_ms,
                 created_at=m.created_at,
-                text=key.open(
-                    mentions.message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct
+                text=display.message_text(
+                    viewer,
+                    key.open(
+                        mentions.message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct
+                    ),
+                    None if m.text_redacted is None else spans[m.seq],
                 ),
             )
             for m in rows
@@ -422,11 +442,11 @@ class ContactService:
     def conversation_customer(
         self, session: Session, *, principal: Principal, conversation_id: str
     ) -> CustomerOut:
-        conversation = self._readable_conversation(
+        conversation = self.readable_conversation(
             session, principal, conversation_id, permission=Permission.CUSTOMER_READ_ASSIGNED
         )
-        customer = self._customer(session, conversation.customer_id)
-        out = self._customer_out(session, customer)
+        customer = self.customer(session, conversation.customer_id)
+        out = self._customer_out(session, customer, viewer=self.viewer(session, principal))
         self._audit(
             session,
             principal,
@@ -443,11 +463,11 @@ class ContactService:
         self, session: Session, *, principal: Principal, conversation_id: str, limit: int = 20
     ) -> CustomerHistory:
         """The current conversation's customer and their conversations, newest first."""
-        conversation = self._readable_conversation(
+        conversation = self.readable_conversation(
             session, principal, conversation_id, permission=Permission.CUSTOMER_READ_ASSIGNED
         )
-        customer = self._customer(session, conversation.customer_id)
-        history = self._history(session, customer, limit=limit)
+        customer = self.customer(session, conversation.customer_id)
+        history = self._history(session, principal, customer, limit=limit)
         self._audit_history(session, principal, customer.id, history, via=conversation.id)
         return history
 
@@ -509,7 +529,7 @@ class ContactService:
                 detail={"found": False},
             )
             raise CustomerNotFound("no customer has this phone number")
-        history = self._history(session, customer, limit=limit)
+        history = self._history(session, principal, customer, limit=limit)
         self._audit_history(session, principal, customer.id, history, via=None)
         return history
 
@@ -518,10 +538,10 @@ class ContactService:
     def create_ticket(
         self, session: Session, *, principal: Principal, conversation_id: str, request: TicketCreate
     ) -> TicketOut:
-        conversation = self._readable_conversation(
+        conversation = self.readable_conversation(
             session, principal, conversation_id, permission=Permission.TICKET_CREATE
         )
-        key = self._customer_key(session, conversation.customer_id, sealing=True)
+        key = self.customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         ticket = Ticket(
             id=new_id(),
@@ -547,21 +567,27 @@ class ContactService:
             fields=("ticket.subject",),
             detail={"conversation_id": conversation.id},
         )
-        return _ticket_out(ticket, request.subject)
+        return _ticket_out(
+            ticket, display.free_text(self.viewer(session, principal), request.subject)
+        )
 
     def conversation_tickets(
         self, session: Session, *, principal: Principal, conversation_id: str
     ) -> list[TicketOut]:
-        conversation = self._readable_conversation(
+        conversation = self.readable_conversation(
             session, principal, conversation_id, permission=Permission.TICKET_READ_ASSIGNED
         )
-        key = self._customer_key(session, conversation.customer_id)
+        key = self.customer_key(session, conversation.customer_id)
         tickets = session.scalars(
             select(Ticket)
             .where(Ticket.conversation_id == conversation.id)
             .order_by(Ticket.created_at)
         ).all()
-        out = [_ticket_out(t, key.open(_ticket_ref(t), t.subject_ct)) for t in tickets]
+        viewer = self.viewer(session, principal)
+        out = [
+            _ticket_out(t, display.free_text(viewer, key.open(_ticket_ref(t), t.subject_ct)))
+            for t in tickets
+        ]
         self._audit(
             session,
             principal,
@@ -590,8 +616,9 @@ class ContactService:
                 status=conversation.status,
             ),
         )
-        key = self._customer_key(session, ticket.customer_id)
-        out = _ticket_out(ticket, key.open(_ticket_ref(ticket), ticket.subject_ct))
+        key = self.customer_key(session, ticket.customer_id)
+        subject = key.open(_ticket_ref(ticket), ticket.subject_ct)
+        out = _ticket_out(ticket, display.free_text(self.viewer(session, principal), subject))
         self._audit(
             session,
             principal,
@@ -707,20 +734,41 @@ class ContactService:
         )
 
     def _history(
-        self, session: Session, customer: Customer | CustomerRecord, *, limit: int
+        self,
+        session: Session,
+        principal: Principal,
+        customer: Customer | CustomerRecord,
+        *,
+        limit: int,
     ) -> CustomerHistory:
         if not 1 <= limit <= HISTORY_LIMIT:
             raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
         key = self._key_of(session, customer)
+        viewer = self.viewer(session, principal)
         rows = records.customer_conversations(
             session, tenant_id=customer.tenant_id, customer_id=customer.id, limit=limit
         )
         conversations = [
-            self._conversation_out(session, c, summary=_open_summary(key, c)) for c in rows
+            self._conversation_out(
+                session, c, summary=display.free_text(viewer, _open_summary(key, c))
+            )
+            for c in rows
         ]
         return CustomerHistory(
-            customer=self._customer_out(session, customer, key=key), conversations=conversations
+            customer=self._customer_out(session, customer, viewer=viewer, key=key),
+            conversations=conversations,
         )
+
+    def viewer(self, session: Session, principal: Principal) -> Viewer:
+        """The policy resolved for the caller. The tenant's name is read only when the policy
+        has per-tenant overrides (none by default), keeping the lookup path at its queries."""
+        keys: tuple[str, ...] = ()
+        if principal.tenant_id is not None:
+            keys = (principal.tenant_id,)
+            if self.policy.has_tenant_overrides:
+                tenant = session.get(Tenant, principal.tenant_id)
+                keys += (tenant.name,) if tenant is not None else ()
+        return self.policy.viewer(principal.role, tenant_keys=keys)
 
     def _audit_history(
         self,
@@ -749,7 +797,7 @@ class ContactService:
             detail=detail,
         )
 
-    def _readable_conversation(
+    def readable_conversation(
         self,
         session: Session,
         principal: Principal,
@@ -785,7 +833,7 @@ class ContactService:
             raise ConversationNotFound()
         return conversation
 
-    def _customer(self, session: Session, customer_id: str, *, sealing: bool = False) -> Customer:
+    def customer(self, session: Session, customer_id: str, *, sealing: bool = False) -> Customer:
         # get() answers from the identity map when the row is already loaded in this unit of
         # work (the common case: a lookup, then its history), and is tenant-filtered otherwise.
         # Sealing takes a shared row lock (PostgreSQL; SQLite writers are serial anyway): a DEK
@@ -801,10 +849,10 @@ class ContactService:
             raise CustomerNotFound()
         return customer
 
-    def _customer_key(
+    def customer_key(
         self, session: Session, customer_id: str, *, sealing: bool = False
     ) -> OwnerKeys:
-        return self._key_of(session, self._customer(session, customer_id, sealing=sealing))
+        return self._key_of(session, self.customer(session, customer_id, sealing=sealing))
 
     def _key_of(self, session: Session, customer: Customer | CustomerRecord) -> OwnerKeys:
         return self.keyring.owner_keys(
@@ -834,7 +882,7 @@ class ContactService:
     def _summary(self, session: Session, conversation: Conversation) -> str | None:
         if conversation.resolution_summary_ct is None:
             return None
-        key = self._customer_key(session, conversation.customer_id)
+        key = self.customer_key(session, conversation.customer_id)
         return _open_summary(key, conversation)
 
     def _conversation_out(
@@ -868,19 +916,13 @@ class ContactService:
         session: Session,
         customer: Customer | CustomerRecord,
         *,
+        viewer: Viewer,
         key: Sealer | None = None,
     ) -> CustomerOut:
         key = key or self._key_of(session, customer)
-        values = _open_customer(key, customer)
-        phones = json.loads(values["phones"]) if values["phones"] else []
-        return CustomerOut(
-            id=customer.id,
-            name=_masked(values["name"], styles.mask_name),
-            phones=[styles.mask_phone(normalize.national_digits(p)) for p in phones],
-            email=_masked(values["email"], styles.mask_email),
-            id_number=_masked(values["id_number"], styles.mask_id_number),
-            address=_masked(values["address"], styles.mask_address),
-            created_at=customer.created_at,
+        fields = display.customer_fields(viewer, open_customer(key, customer))
+        return CustomerOut.model_validate(
+            {"id": customer.id, "created_at": customer.created_at, **fields}
         )
 
     def _replay(
@@ -1032,17 +1074,13 @@ def _sealed_columns(
     }
 
 
-def _open_customer(key: Sealer, customer: Customer | CustomerRecord) -> dict[str, str | None]:
+def open_customer(key: Sealer, customer: Customer | CustomerRecord) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for name in CUSTOMER_FIELDS:
         blob: bytes | None = getattr(customer, f"{name}_ct")
         ref = FieldRef(customer.tenant_id, "customers", name, customer.id)
         out[name] = None if blob is None else key.open(ref, blob)
     return out
-
-
-def _masked(value: str | None, mask: Callable[[str], str]) -> str | None:
-    return None if value is None else mask(value)
 
 
 def _customer_fields(out: CustomerOut) -> list[str]:

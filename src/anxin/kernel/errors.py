@@ -21,6 +21,10 @@ class AnxinError(Exception):
         self.detail = detail or self.title
         self.extra = extra
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the response should carry (Retry-After on a rate limit, say)."""
+        return {}
+
 
 class NotFound(AnxinError):
     code = "not_found"

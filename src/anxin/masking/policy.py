@@ -9,8 +9,9 @@ name gets `hidden`. The format and the defaults are in docs/masking.md.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -18,9 +19,11 @@ from typing import Any, NoReturn
 
 import yaml
 
+from anxin.access.permissions import ROLE_PERMISSIONS, Permission
 from anxin.kernel.principal import STAFF_ROLES, Role
 from anxin.masking.errors import PolicyInvalid
 from anxin.masking.styles import Style
+from anxin.masking.view import Viewer
 from anxin.pii.catalogue import DataClass
 
 VERSION = 1
@@ -29,6 +32,10 @@ BUILTIN = "default_policy.yaml"
 INTERN_NEVER_FULL = frozenset({DataClass.GOVERNMENT_ID, DataClass.FINANCIAL})
 
 DEFAULT_PER_HOUR = 20
+# Roles whose permission table grants reveal; the policy can narrow this list, never widen it.
+REVEALING_ROLES = frozenset(
+    role for role in STAFF_ROLES if Permission.VALUE_REVEAL in ROLE_PERMISSIONS.get(role, ())
+)
 _KNOWN_ROLES = frozenset(role.value for role in STAFF_ROLES)
 
 Grants = Mapping[Role, Mapping[DataClass, Style]]
@@ -62,6 +69,25 @@ class MaskingPolicy:
 
     def may_reveal(self, role: Role | str) -> bool:
         return role in self.reveal.roles
+
+    def viewer(self, role: Role | str, *, tenant_keys: Sequence[str] = ()) -> Viewer:
+        """The reader's style for every class. `tenant_keys` are the tenant's id and name, in
+        that order; the first one the file names supplies the override."""
+        tenant = next((k for k in tenant_keys if k in self.tenants), None)
+        return Viewer(
+            role=str(role),
+            classes=MappingProxyType({c: self.style_for(tenant, role, c) for c in DataClass}),
+        )
+
+    @property
+    def has_tenant_overrides(self) -> bool:
+        return bool(self.tenants)
+
+
+@functools.cache
+def builtin_policy() -> MaskingPolicy:
+    """The built-in defaults, parsed once (services built without a policy use them)."""
+    return load_policy(None)
 
 
 def load_policy(path: Path | None = None) -> MaskingPolicy:
@@ -189,6 +215,12 @@ class _Checker:
             self.fail(_join(key_path, "roles"), "interns may never reveal values")
         if Role.SUPERVISOR in roles:
             self.fail(_join(key_path, "roles"), "supervisors see aggregates, never values")
+        for role in sorted(roles - REVEALING_ROLES):
+            # Listed but never able to: the file would promise what the permission table denies.
+            self.fail(
+                _join(key_path, "roles"),
+                f"{role} has no reveal permission (expected some of {_listed(REVEALING_ROLES)})",
+            )
         per_hour = value.get("per_hour", DEFAULT_PER_HOUR)
         if type(per_hour) is not int or per_hour < 1:
             self.fail(_join(key_path, "per_hour"), "must be a positive integer")

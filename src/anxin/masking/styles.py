@@ -124,12 +124,14 @@ def mask_phone_text(value: str) -> str:
 
 
 def mask_card(value: str) -> str:
-    """6222021234561234 -> 6222 **** **** 1234: issuer and last four, in groups of four."""
+    """6222021234561234 -> 6222 **** **** 1234: issuer and last four, hidden digits in groups of
+    four; a 19-digit card ends `**** *** 0128`, so the last four always stand as one group."""
     digits = "".join(ch for ch in value if ch.isdigit())
     if len(digits) < 12:
         return mask_digits(value, head=0, tail=0)
-    shown = digits[:4] + MASK * (len(digits) - 8) + digits[-4:]
-    return " ".join(shown[i : i + 4] for i in range(0, len(shown), 4))
+    hidden = MASK * (len(digits) - 8)
+    groups = [hidden[i : i + 4] for i in range(0, len(hidden), 4)]
+    return " ".join([digits[:4], *groups, digits[-4:]])
 
 
 def mask_ssn(value: str) -> str:

@@ -37,6 +37,7 @@ import dataclasses
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from anxin.pii.spans import PiiType
 
@@ -66,6 +67,19 @@ class CatalogueEntry:
     ccpa_sensitive: bool
     gdpr_personal: bool = True
     ccpa_personal: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        """The row `anxin pii classes --json` prints and `GET /api/v1/pii/classes` returns."""
+        return {
+            "type": str(self.type),
+            "class": str(self.data_class),
+            "sensitivity": int(self.sensitivity),
+            "grade": self.sensitivity.name.lower(),
+            "pipl_sensitive": self.pipl_sensitive,
+            "gdpr_personal": self.gdpr_personal,
+            "ccpa_personal": self.ccpa_personal,
+            "ccpa_sensitive": self.ccpa_sensitive,
+        }
 
 
 def _entry(

@@ -30,6 +30,7 @@ from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
 from anxin.kernel.text import CONTROL_CHARACTER
 from anxin.masking.policy import MaskingPolicy, load_policy
+from anxin.pii.tenant_recognizers import TenantRecognizers, load_tenant_recognizers
 
 log = logging.getLogger("anxin.http")
 
@@ -72,9 +73,15 @@ class BodyTooLarge(AnxinError):
     title = "The request body is larger than allowed"
 
 
-def create_app(runtime: Runtime, *, policy: MaskingPolicy | None = None) -> FastAPI:
-    """The app over a built runtime. `policy` defaults to the one the settings name, loaded
-    (and validated) here once; every contact output is masked through it."""
+def create_app(
+    runtime: Runtime,
+    *,
+    policy: MaskingPolicy | None = None,
+    recognizers: TenantRecognizers | None = None,
+) -> FastAPI:
+    """The app over a built runtime. `policy` and `recognizers` default to the files the
+    settings name, loaded (and validated) here once: every contact output is masked through the
+    policy, and each tenant's messages are detected with its recognizers."""
     app = FastAPI(
         title="Anxin",
         version="0.1.0",
@@ -85,6 +92,9 @@ def create_app(runtime: Runtime, *, policy: MaskingPolicy | None = None) -> Fast
     )
     app.state.runtime = runtime
     app.state.masking_policy = policy or load_policy(runtime.settings.masking_policy)
+    app.state.tenant_recognizers = recognizers or load_tenant_recognizers(
+        runtime.settings.pii_recognizers
+    )
     app.include_router(identity_router)
     app.include_router(contact_router)
     _add_health(app, runtime)

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         description="YAML masking policy (role x data class -> style, per-tenant overrides; "
         "docs/masking.md). Unset: the built-in safe defaults. Validated at start-up.",
     )
+    pii_recognizers: Path | None = Field(
+        None,
+        description="YAML file of tenants' own recognizers (docs/pii.md). Unset: the built-in "
+        "detector for every tenant. Validated at start-up.",
+    )
 
     @field_validator("log_level")
     @classmethod

@@ -116,3 +116,24 @@ def test_when_classes_are_asked_then_a_table_names_each_type_and_class(tmp_path:
     assert "PII data classes" in result.stdout
     for word in ("CREDIT_CARD", "financial", "IP_ADDRESS", "network", "critical"):
         assert word in result.stdout
+
+
+def test_a_tenants_recognizers_run_when_named(tmp_path: Path) -> None:
+    path = tmp_path / "recognizers.yaml"
+    path.write_text(
+        "version: 1\ntenants:\n  acme:\n"
+        "    - {name: emp, type: EMPLOYEE_ID, class: identity, regex: 'E[0-9]{6}'}\n",
+        encoding="utf-8",
+    )
+    stdin = lines({"id": 1, "text": "工号E123456"})
+    with_tenant = scan(tmp_path, "--recognizers", str(path), "--tenant", "acme", stdin=stdin)
+    assert with_tenant.returncode == 0, with_tenant.stderr
+    assert json.loads(with_tenant.stdout)["entities"][0]["type"] == "EMPLOYEE_ID"
+    without = scan(tmp_path, stdin=stdin)
+    assert json.loads(without.stdout)["entities"] == []
+    unknown = scan(tmp_path, "--recognizers", str(path), "--tenant", "globex", stdin=stdin)
+    assert unknown.returncode == 1
+    assert "configures no tenant named 'globex'" in unknown.stderr
+    alone = scan(tmp_path, "--tenant", "acme", stdin=stdin)
+    assert alone.returncode == 1
+    assert "--tenant needs --recognizers" in alone.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -12,6 +13,8 @@ from anxin.audit.models import AuditEvent
 from anxin.contact.data_map import data_map
 from anxin.contact.erasure import erase_customer
 from anxin.contact.schemas import ConversationCreate, CustomerDetails, MessageIn, TicketCreate
+from anxin.contact.service import ContactService
+from anxin.pii.tenant_recognizers import load_tenant_recognizers
 
 PHONE = "13912345678"
 ID_NUMBER = "440106196403030005"
@@ -122,3 +125,46 @@ def test_the_map_is_audited_without_fields_and_needs_the_permission(world) -> No
         world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session,
     ):
         data_map(session, clock=world.runtime.clock, principal=world.acme.users["agent"])
+
+
+def test_a_tenants_own_type_gets_its_class_and_a_forgotten_one_is_unclassified(
+    world, tmp_path
+) -> None:
+    path = tmp_path / "recognizers.yaml"
+    path.write_text(
+        "version: 1\ntenants:\n  acme:\n"
+        "    - {name: emp, type: EMPLOYEE_ID, class: identity, sensitivity: high,"
+        " regex: 'E[0-9]{6}'}\n",
+        encoding="utf-8",
+    )
+    recognizers = load_tenant_recognizers(path)
+    contact = ContactService(
+        keyring=world.runtime.keyring, clock=world.runtime.clock, recognizers=recognizers
+    )
+    acme = world.acme
+    with world.runtime.db.unit_of_work(tenant_id=acme.id) as session:
+        conversation = contact.create_conversation(
+            session,
+            principal=acme.gateway,
+            request=ConversationCreate(phone="13900002222", channel="chat"),
+        )
+        contact.append_messages(
+            session,
+            principal=acme.gateway,
+            conversation_id=conversation.id,
+            messages=[MessageIn(speaker="customer", text="工号E123456")],
+            idempotency_key="k-emp",
+        )
+    with world.runtime.db.unit_of_work(tenant_id=acme.id) as session:
+        principal = acme.users["privacy_officer"]
+        known = data_map(
+            session,
+            clock=world.runtime.clock,
+            principal=principal,
+            resolve=functools.partial(recognizers.resolve, (acme.id, acme.name)),
+        )
+        forgotten = data_map(session, clock=world.runtime.clock, principal=principal)
+    row = next(r for r in known if r.pii_types == ("EMPLOYEE_ID",) and r.table == "messages")
+    assert (row.data_class, row.sensitivity, row.rows_with_value) == ("identity", 3, 1)
+    lost = next(r for r in forgotten if r.column == "type (EMPLOYEE_ID)")
+    assert (lost.data_class, lost.sensitivity, lost.rows_with_value) == ("unclassified", None, 1)

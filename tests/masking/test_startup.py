@@ -12,6 +12,7 @@ import pytest
 from anxin.cli.bootstrap import NotInitialized, build_runtime
 from anxin.config import load_settings
 from anxin.masking.errors import PolicyInvalid
+from anxin.pii.errors import InvalidRecognizerConfig
 
 BAD = "version: 1\ndefault:\n  intern: {financial: full}\n"
 
@@ -62,3 +63,11 @@ def test_when_a_command_starts_with_a_bad_file_then_it_exits_naming_the_code(
     assert done.returncode == 1
     assert "masking.policy_invalid" in done.stderr
     assert "default.intern.financial" in done.stderr
+
+
+def test_a_bad_recognizer_file_stops_start_up_too(tmp_path: Path) -> None:
+    path = tmp_path / "recognizers.yaml"
+    path.write_text("version: 1\ntenants:\n  acme:\n    - {name: x}\n", encoding="utf-8")
+    settings = load_settings(home=tmp_path / "home", pii_recognizers=path)
+    with pytest.raises(InvalidRecognizerConfig, match=r"tenants.acme\[0\]: missing keys"):
+        build_runtime(settings)

@@ -51,7 +51,8 @@ def test_when_context_is_required_and_absent_then_nothing_is_found():
     [
         ({"validator": "no_such_check"}, "unknown validator 'no_such_check'"),
         ({"regex": "(unclosed"}, "the regex does not compile"),
-        ({"type": "EMPLOYEE"}, "unknown type 'EMPLOYEE'"),
+        ({"type": "EMPLOYEE"}, "class is required for the new type EMPLOYEE"),
+        ({"type": "employee"}, "type must be a built-in type"),
         ({"score": 1.5}, "score must be a number between 0 and 1"),
         ({"context": "会员卡"}, "context must be a list of words"),
         ({"colour": "red"}, "unknown keys: colour"),

@@ -20,6 +20,7 @@ from anxin.identity.secrets import configure_password_hashing
 from anxin.kernel.clock import Clock, SystemClock
 from anxin.keys.legacy import adopt_legacy_keys
 from anxin.masking import policy as masking_policy
+from anxin.pii.tenant_recognizers import load_tenant_recognizers
 
 
 class NotInitialized(Exception):
@@ -68,9 +69,10 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
-    # First, before touching keys or the database: a bad policy file must stop the service.
-    # The app factory loads it again for the routes (the Runtime sits below masking).
+    # First, before touching keys or the database: a bad policy or recognizer file must stop
+    # the service. The app factory loads both again for the routes (the Runtime sits below).
     masking_policy.load_policy(settings.masking_policy)
+    load_tenant_recognizers(settings.pii_recognizers)
     key_file = settings.effective_key_file
     if settings.key_provider == "local-file" and not key_file.exists():
         raise NotInitialized(f"no key file at {key_file}; run `anxin init` first")

@@ -3,6 +3,8 @@ counts. Counts only: nothing is decrypted and no value is printed."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +15,8 @@ from anxin.cli.output import console, print_json, reported_errors
 from anxin.contact.data_map import DataMapRow, data_map
 from anxin.identity.deps import Runtime
 from anxin.kernel.principal import system_principal
+from anxin.pii.spans import EntityType
+from anxin.pii.tenant_recognizers import load_tenant_recognizers
 from anxin.tenancy import service as tenancy_service
 
 app = typer.Typer(help="Stored personal data: the data map.", no_args_is_help=True)
@@ -34,7 +38,11 @@ def map_command(
     PIPL flag, protection and how many rows hold a value. Audited as `contact:data_map:read`."""
     with reported_errors():
         rt = context.runtime()
-        maps = [(name, _map(rt, tenant_id)) for tenant_id, name in _tenants(rt, tenant)]
+        recognizers = load_tenant_recognizers(rt.settings.pii_recognizers)
+        maps = [
+            (name, _map(rt, tenant_id, functools.partial(recognizers.resolve, (tenant_id, name))))
+            for tenant_id, name in _tenants(rt, tenant)
+        ]
     if as_json:
         print_json(
             {"tenants": [{"tenant": n, "rows": [r.as_json() for r in rows]} for n, rows in maps]}
@@ -52,10 +60,11 @@ def _tenants(rt: Runtime, name: str | None) -> list[tuple[str, str]]:
         return [(t.id, t.name) for t in tenancy_service.list_tenants(session)]
 
 
-def _map(rt: Runtime, tenant_id: str) -> list[DataMapRow]:
+def _map(rt: Runtime, tenant_id: str, resolve: Callable[[str], EntityType]) -> list[DataMapRow]:
     # Like `context.tenant_admin`: whoever runs the CLI holds the key file and the database.
     with rt.db.unit_of_work(tenant_id=tenant_id) as session:
-        return data_map(session, clock=rt.clock, principal=system_principal(tenant_id, name="cli"))
+        principal = system_principal(tenant_id, name="cli")
+        return data_map(session, clock=rt.clock, principal=principal, resolve=resolve)
 
 
 def _print_map(tenant_name: str, rows: list[DataMapRow]) -> None:

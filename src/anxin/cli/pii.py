@@ -14,8 +14,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from anxin.cli.output import errors, print_rows, reported_errors
 from anxin.pii import catalogue
-from anxin.pii.detector import default_detector
+from anxin.pii.errors import InvalidScanInput
 from anxin.pii.scan import scan_lines
+from anxin.pii.tenant_recognizers import load_tenant_recognizers
 
 app = typer.Typer(help="Personal data: detection over texts.", no_args_is_help=True)
 
@@ -30,10 +31,28 @@ def scan(
     output_path: Annotated[
         str, typer.Option("--output", help='Where to write {"id", "entities"} lines; "-": stdout.')
     ] = STDIO,
+    recognizers: Annotated[
+        Path | None,
+        typer.Option(
+            "--recognizers", help="A tenants' recognizer file (ANXIN_PII_RECOGNIZERS format)."
+        ),
+    ] = None,
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", help="Use this tenant's recognizers from the file.")
+    ] = None,
 ) -> None:
-    """Detect personal data in each line's text; one output line per input line, in order."""
+    """Detect personal data in each line's text; one output line per input line, in order.
+
+    With --recognizers and --tenant, a tenant's own recognizers run too: the way to try a new
+    entry on sample texts before it goes live."""
+    with reported_errors():
+        if tenant is not None and recognizers is None:
+            raise InvalidScanInput("--tenant needs --recognizers")
+        loaded = load_tenant_recognizers(recognizers)
+        if tenant is not None and tenant not in loaded.detectors:
+            raise InvalidScanInput(f"{recognizers} configures no tenant named {tenant!r}")
+        detector = loaded.detector_for([tenant] if tenant else [])
     with reported_errors(), _opened(input_path, output_path) as (source, sink):
-        detector = default_detector()
         progress = Progress(
             SpinnerColumn(),
             TextColumn("scanned {task.completed} lines"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, status
 
@@ -37,6 +37,9 @@ from anxin.identity.deps import Context, RequestContext
 from anxin.kernel.text import CleanText
 from anxin.masking.policy import MaskingPolicy
 from anxin.pii import catalogue
+from anxin.pii.tenant_recognizers import TenantRecognizers
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api/v1", tags=["contact"])
 
@@ -50,12 +53,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-def masking_policy(request: Request) -> MaskingPolicy:
-    """The policy the app factory loaded at start-up (never re-read per request)."""
-    policy = request.app.state.masking_policy
-    if not isinstance(policy, MaskingPolicy):
-        raise TypeError("app.state.masking_policy is not configured")
-    return policy
+def _app_state(request: Request, name: str, kind: type[T]) -> T:
+    """What the app factory loaded at start-up (never re-read per request)."""
+    value = getattr(request.app.state, name, None)
+    if not isinstance(value, kind):
+        raise TypeError(f"app.state.{name} is not configured")
+    return value
 
 
 def _service(ctx: RequestContext) -> ContactService:
@@ -68,7 +71,8 @@ def _service(ctx: RequestContext) -> ContactService:
         keyring=ctx.runtime.keyring,
         clock=ctx.runtime.clock,
         limits=limits,
-        policy=masking_policy(ctx.request),
+        policy=_app_state(ctx.request, "masking_policy", MaskingPolicy),
+        recognizers=_app_state(ctx.request, "tenant_recognizers", TenantRecognizers),
     )
 
 

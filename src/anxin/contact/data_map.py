@@ -8,7 +8,7 @@ group-by types and kinds, and counts), so the audit event names no fields.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Executable, and_, case, func, select
@@ -31,7 +31,7 @@ from anxin.kernel.clock import Clock
 from anxin.kernel.principal import Principal
 from anxin.masking.styles import FIELD_CLASSES
 from anxin.pii import catalogue
-from anxin.pii.spans import PiiType
+from anxin.pii.spans import CustomType, EntityType, PiiType
 
 SEALED = "sealed per-customer DEK"
 BLIND_INDEX = "blind index HMAC"
@@ -39,6 +39,9 @@ REDACTED_COPY = "redacted copy, plaintext"
 TYPES_ONLY = "types and offsets only"
 # Free texts (messages, ticket subjects, summaries) hold whatever a person wrote: no one class.
 FREE_TEXT = "free_text"
+# A stored tenant type whose recognizer configuration is gone: its class is no longer known.
+UNCLASSIFIED = "unclassified"
+_BUILTIN = frozenset(t.value for t in PiiType)
 
 # Blind-index kinds and the class of the identifier each one digests.
 INDEX_KIND_CLASSES = {
@@ -66,15 +69,22 @@ class DataMapRow:
         return {**dataclasses.asdict(self), "pii_types": list(self.pii_types)}
 
 
-def data_map(session: Session, *, clock: Clock, principal: Principal) -> list[DataMapRow]:
+def data_map(
+    session: Session,
+    *,
+    clock: Clock,
+    principal: Principal,
+    resolve: Callable[[str], EntityType] | None = None,
+) -> list[DataMapRow]:
     """The principal's tenant's data map; appends `contact:data_map:read` in the same
-    transaction (no fields: nothing personal is read)."""
+    transaction (no fields: nothing personal is read). `resolve` turns a stored type name into
+    the tenant's own type (`TenantRecognizers.resolve`), so its types get their classes."""
     authorize(principal, Permission.DATA_MAP_READ, object_type="data_map")
     tenant_id = principal.tenant_id
     rows = [
         *_customer_rows(session, tenant_id),
         *_text_rows(session, tenant_id),
-        *_entity_rows(session, tenant_id),
+        *_entity_rows(session, tenant_id, resolve or _builtin_or_unclassified),
         *_index_rows(session, tenant_id, CustomerIndex),
         *_index_rows(session, tenant_id, MessageIndex),
     ]
@@ -96,7 +106,7 @@ def _class_row(
     data_class: catalogue.DataClass | str,
     count: int,
     protection: str,
-    pii_types: Sequence[PiiType] = (),
+    pii_types: Sequence[EntityType] = (),
 ) -> DataMapRow:
     """A row whose sensitivity and PIPL flag are the strictest of the class's types (or of the
     named types, when known)."""
@@ -164,7 +174,13 @@ def _free_text(table: str, column: str, count: Any, protection: str) -> DataMapR
     return DataMapRow(table, column, FREE_TEXT, (), None, None, int(count or 0), protection)
 
 
-def _entity_rows(session: Session, tenant_id: str | None) -> list[DataMapRow]:
+def _builtin_or_unclassified(name: str) -> EntityType:
+    return PiiType(name) if name in _BUILTIN else CustomType(name, data_class="")
+
+
+def _entity_rows(
+    session: Session, tenant_id: str | None, resolve: Callable[[str], EntityType]
+) -> list[DataMapRow]:
     """Per detected type: messages whose sealed text holds it, and the spans recorded for it."""
     spans = _counts_by(
         session,
@@ -181,24 +197,24 @@ def _entity_rows(session: Session, tenant_id: str | None) -> list[DataMapRow]:
     messages = _counts_by(
         session, select(per_message.c.type, func.count()).group_by(per_message.c.type)
     )
+    # Catalogue order, then a tenant's own types by name; a type never detected has no row.
+    names: list[str] = [t.value for t in PiiType if t.value in spans]
+    names += sorted(n for n in spans if n not in _BUILTIN)
     rows: list[DataMapRow] = []
-    for pii_type in PiiType:  # catalogue order; a type never detected has no row
-        if pii_type.value not in spans:
-            continue
-        data_class = catalogue.entry_for(pii_type).data_class
-        rows.append(
-            _class_row(
-                "messages", "text_ct", data_class, messages[pii_type.value], SEALED, [pii_type]
-            )
-        )
+    for name in names:
+        pii_type = resolve(name)
+        data_class = catalogue.class_of(pii_type)
+        types = [pii_type] if data_class is not None else []
+        shown_class = data_class if data_class is not None else UNCLASSIFIED
+        rows.append(_class_row("messages", "text_ct", shown_class, messages[name], SEALED, types))
         rows.append(
             _class_row(
                 "message_entities",
-                "type",
-                data_class,
-                spans[pii_type.value],
+                f"type ({name})" if not types else "type",
+                shown_class,
+                spans[name],
                 TYPES_ONLY,
-                [pii_type],
+                types,
             )
         )
     return rows

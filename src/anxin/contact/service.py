@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -72,8 +73,8 @@ from anxin.kernel.errors import InvalidInput
 from anxin.kernel.ids import is_id, new_id
 from anxin.kernel.principal import Principal, Role
 from anxin.masking.policy import MaskingPolicy, builtin_policy
-from anxin.masking.view import Viewer
 from anxin.pii import normalize
+from anxin.pii.tenant_recognizers import TenantRecognizers, builtin_only
 from anxin.tenancy.models import Tenant
 
 CUSTOMER_FIELDS = ("name", "phones", "email", "id_number", "address")
@@ -107,11 +108,13 @@ class ContactService:
         clock: Clock,
         limits: Limits | None = None,
         policy: MaskingPolicy | None = None,
+        recognizers: TenantRecognizers | None = None,
     ) -> None:
         self.keyring = keyring
         self.clock = clock
         self.limits = limits or Limits()
         self.policy = policy or builtin_policy()
+        self.recognizers = recognizers or builtin_only()
 
     # --- ingestion (gateways) -------------------------------------------------------------
 
@@ -189,7 +192,8 @@ class ContactService:
         key = self.customer_key(session, conversation.customer_id, sealing=True)
         now = self.clock.now()
         first = conversation.message_count + 1
-        detected = [mentions.detect(m.text) for m in messages]
+        detector = self.recognizers.detector_for(self._tenant_keys(session, principal))
+        detected = [mentions.detect(m.text, detector) for m in messages]
         rows = [
             {
                 "conversation_id": conversation.id,
@@ -336,7 +340,7 @@ class ContactService:
             fields=fields,
             detail={"disposition": request.disposition},
         )
-        shown = display.free_text(self.viewer(session, principal), summary)
+        shown = self.reader(session, principal).free_text(summary)
         return self._conversation_out(session, conversation, summary=shown)
 
     # --- agent reads ----------------------------------------------------------------------
@@ -369,9 +373,7 @@ class ContactService:
         self, session: Session, *, principal: Principal, conversation_id: str
     ) -> ConversationOut:
         conversation = self.readable_conversation(session, principal, conversation_id)
-        summary = display.free_text(
-            self.viewer(session, principal), self._summary(session, conversation)
-        )
+        summary = self.reader(session, principal).free_text(self._summary(session, conversation))
         out = self._conversation_out(session, conversation, summary=summary)
         self._audit(
             session,
@@ -403,8 +405,8 @@ class ContactService:
             .order_by(Message.seq)
             .limit(limit)
         ).all()
-        viewer = self.viewer(session, principal)
-        spans = display.stored_spans(
+        reader = self.reader(session, principal)
+        spans = reader.stored_spans(
             session, conversation_id=conversation.id, seqs=[m.seq for m in rows]
         )
         messages = [
@@ -414,8 +416,7 @@ class ContactService:
                 speaker=m.speaker,
                 offset_ms=m.offset_ms,
                 created_at=m.created_at,
-                text=display.message_text(
-                    viewer,
+                text=reader.message_text(
                     key.open(
                         mentions.message_ref(m.tenant_id, m.conversation_id, m.seq), m.text_ct
                     ),
@@ -446,7 +447,7 @@ class ContactService:
             session, principal, conversation_id, permission=Permission.CUSTOMER_READ_ASSIGNED
         )
         customer = self.customer(session, conversation.customer_id)
-        out = self._customer_out(session, customer, viewer=self.viewer(session, principal))
+        out = self._customer_out(session, customer, reader=self.reader(session, principal))
         self._audit(
             session,
             principal,
@@ -567,9 +568,7 @@ class ContactService:
             fields=("ticket.subject",),
             detail={"conversation_id": conversation.id},
         )
-        return _ticket_out(
-            ticket, display.free_text(self.viewer(session, principal), request.subject)
-        )
+        return _ticket_out(ticket, self.reader(session, principal).free_text(request.subject))
 
     def conversation_tickets(
         self, session: Session, *, principal: Principal, conversation_id: str
@@ -583,9 +582,9 @@ class ContactService:
             .where(Ticket.conversation_id == conversation.id)
             .order_by(Ticket.created_at)
         ).all()
-        viewer = self.viewer(session, principal)
+        reader = self.reader(session, principal)
         out = [
-            _ticket_out(t, display.free_text(viewer, key.open(_ticket_ref(t), t.subject_ct)))
+            _ticket_out(t, reader.free_text(key.open(_ticket_ref(t), t.subject_ct)))
             for t in tickets
         ]
         self._audit(
@@ -618,7 +617,7 @@ class ContactService:
         )
         key = self.customer_key(session, ticket.customer_id)
         subject = key.open(_ticket_ref(ticket), ticket.subject_ct)
-        out = _ticket_out(ticket, display.free_text(self.viewer(session, principal), subject))
+        out = _ticket_out(ticket, self.reader(session, principal).free_text(subject))
         self._audit(
             session,
             principal,
@@ -744,31 +743,38 @@ class ContactService:
         if not 1 <= limit <= HISTORY_LIMIT:
             raise InvalidInput(f"limit is 1-{HISTORY_LIMIT}")
         key = self._key_of(session, customer)
-        viewer = self.viewer(session, principal)
+        reader = self.reader(session, principal)
         rows = records.customer_conversations(
             session, tenant_id=customer.tenant_id, customer_id=customer.id, limit=limit
         )
         conversations = [
-            self._conversation_out(
-                session, c, summary=display.free_text(viewer, _open_summary(key, c))
-            )
+            self._conversation_out(session, c, summary=reader.free_text(_open_summary(key, c)))
             for c in rows
         ]
         return CustomerHistory(
-            customer=self._customer_out(session, customer, viewer=viewer, key=key),
+            customer=self._customer_out(session, customer, reader=reader, key=key),
             conversations=conversations,
         )
 
-    def viewer(self, session: Session, principal: Principal) -> Viewer:
-        """The policy resolved for the caller. The tenant's name is read only when the policy
-        has per-tenant overrides (none by default), keeping the lookup path at its queries."""
-        keys: tuple[str, ...] = ()
-        if principal.tenant_id is not None:
-            keys = (principal.tenant_id,)
-            if self.policy.has_tenant_overrides:
-                tenant = session.get(Tenant, principal.tenant_id)
-                keys += (tenant.name,) if tenant is not None else ()
-        return self.policy.viewer(principal.role, tenant_keys=keys)
+    def reader(self, session: Session, principal: Principal) -> display.Reader:
+        """What the caller may see (the masking policy for their role and tenant), and the
+        tenant's detector for texts detected when read."""
+        keys = self._tenant_keys(session, principal)
+        return display.Reader(
+            viewer=self.policy.viewer(principal.role, tenant_keys=keys),
+            detector=self.recognizers.detector_for(keys),
+            resolve=functools.partial(self.recognizers.resolve, keys),
+        )
+
+    def _tenant_keys(self, session: Session, principal: Principal) -> tuple[str, ...]:
+        """The tenant's id, and its name when a configuration file names tenants (the
+        defaults name none, which keeps the lookup path at its queries)."""
+        if principal.tenant_id is None:
+            return ()
+        if not (self.policy.has_tenant_overrides or self.recognizers.configures_tenants):
+            return (principal.tenant_id,)
+        tenant = session.get(Tenant, principal.tenant_id)
+        return (principal.tenant_id, tenant.name) if tenant is not None else (principal.tenant_id,)
 
     def _audit_history(
         self,
@@ -916,11 +922,11 @@ class ContactService:
         session: Session,
         customer: Customer | CustomerRecord,
         *,
-        viewer: Viewer,
+        reader: display.Reader,
         key: Sealer | None = None,
     ) -> CustomerOut:
         key = key or self._key_of(session, customer)
-        fields = display.customer_fields(viewer, open_customer(key, customer))
+        fields = reader.customer_fields(open_customer(key, customer))
         return CustomerOut.model_validate(
             {"id": customer.id, "created_at": customer.created_at, **fields}
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from anxin.pii.catalogue import DataClass
-from anxin.pii.spans import PiiType
+from anxin.pii.spans import EntityType, PiiType
 
 MASK = "*"
 
@@ -79,14 +79,14 @@ FIELD_CLASSES: Mapping[str, DataClass] = MappingProxyType(
 
 
 def apply(
-    style: Style, data_class: DataClass, value: str, pii_type: PiiType | None = None
+    style: Style, data_class: DataClass, value: str, pii_type: EntityType | None = None
 ) -> str | None:
     """`value` as `style` allows. `pii_type`, when known, picks a finer mask and placeholder."""
     if style is Style.FULL:
         return value
     if style is Style.MASKED:
         # A type added to pii later without a mask here falls back to its class's mask.
-        mask = _TYPE_MASKS.get(pii_type) if pii_type is not None else None
+        mask = _TYPE_MASKS.get(PiiType(pii_type)) if pii_type in _TYPE_NAMES else None
         return (mask or _CLASS_MASKS[data_class])(value)
     if style is Style.REDACTED:
         return f"[{(pii_type or data_class).upper()}]"
@@ -204,6 +204,7 @@ _CLASS_MASKS: Mapping[DataClass, Callable[[str], str]] = MappingProxyType(
     }
 )
 
+_TYPE_NAMES = frozenset(t.value for t in PiiType)
 _TYPE_MASKS: Mapping[PiiType, Callable[[str], str]] = MappingProxyType(
     {
         PiiType.CN_MOBILE: mask_phone_text,

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from anxin.masking import styles
 from anxin.masking.styles import Style
-from anxin.pii.catalogue import DataClass, entry_for
-from anxin.pii.spans import PiiType, Span
+from anxin.pii.catalogue import DataClass, class_of
+from anxin.pii.spans import EntityType, Span
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,8 +61,10 @@ class Viewer:
         """True when every class is `full`, so a text needs no spans to be rendered."""
         return all(self.style(c) is Style.FULL for c in DataClass)
 
-    def _span(self, value: str, pii_type: PiiType) -> str:
-        data_class = entry_for(pii_type).data_class
+    def _span(self, value: str, pii_type: EntityType) -> str:
+        data_class = class_of(pii_type)
+        if data_class is None:
+            return f"[{pii_type}]"  # a tenant type no longer configured: its name only
         style = self.style(data_class)
         if style is Style.HIDDEN:
             style = Style.REDACTED

@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from anxin.pii.spans import PiiType
+from anxin.pii.spans import CustomType, EntityType, PiiType
 
 
 class DataClass(enum.StrEnum):
@@ -60,7 +60,7 @@ class Sensitivity(enum.IntEnum):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CatalogueEntry:
-    type: PiiType
+    type: EntityType
     data_class: DataClass
     sensitivity: Sensitivity
     pipl_sensitive: bool
@@ -117,9 +117,28 @@ CATALOGUE: Mapping[PiiType, CatalogueEntry] = MappingProxyType(
 )
 
 
-def entry_for(pii_type: PiiType) -> CatalogueEntry:
-    """The catalogue entry of a type; every PiiType has one (a test checks this)."""
+def entry_for(pii_type: EntityType) -> CatalogueEntry:
+    """The catalogue entry of a type; every PiiType has one (a test checks this), and a
+    tenant's own type carries its class and grade from its configuration."""
+    if isinstance(pii_type, CustomType):
+        return CatalogueEntry(
+            pii_type,
+            DataClass(pii_type.data_class),
+            Sensitivity(pii_type.sensitivity),
+            pipl_sensitive=pii_type.pipl_sensitive,
+            ccpa_sensitive=pii_type.pipl_sensitive,
+        )
     return CATALOGUE[pii_type]
+
+
+def class_of(pii_type: EntityType) -> DataClass | None:
+    """The type's data class; `None` for a stored custom type whose configuration is gone."""
+    if isinstance(pii_type, CustomType):
+        return DataClass(pii_type.data_class) if pii_type.data_class in _CLASS_NAMES else None
+    return CATALOGUE[pii_type].data_class
+
+
+_CLASS_NAMES = frozenset(c.value for c in DataClass)
 
 
 def entries() -> tuple[CatalogueEntry, ...]:

@@ -10,7 +10,7 @@ from anxin.pii.addresses import AddressRecognizer
 from anxin.pii.cn_names import find_chinese_names
 from anxin.pii.en_names import find_english_names
 from anxin.pii.overlap import select_spans
-from anxin.pii.spans import PiiType, Span
+from anxin.pii.spans import EntityType, PiiType, Span
 
 
 class PersonRecognizer:
@@ -22,7 +22,7 @@ class PersonRecognizer:
     """
 
     name: str = "person"
-    types: tuple[PiiType, ...] = (PiiType.PERSON,)
+    types: tuple[EntityType, ...] = (PiiType.PERSON,)
 
     def __init__(self) -> None:
         self._addresses = AddressRecognizer()

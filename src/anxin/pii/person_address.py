@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from anxin.pii.addresses import AddressRecognizer
 from anxin.pii.names import PersonRecognizer
-from anxin.pii.spans import PiiType, Span
+from anxin.pii.spans import EntityType, PiiType, Span
 
 
 class PersonAddressRecognizer:
     """Addresses, then the names outside them; the two never overlap."""
 
     name: str = "person_address"
-    types: tuple[PiiType, ...] = (PiiType.PERSON, PiiType.ADDRESS)
+    types: tuple[EntityType, ...] = (PiiType.PERSON, PiiType.ADDRESS)
 
     def __init__(self) -> None:
         self._addresses = AddressRecognizer()

@@ -11,14 +11,23 @@ validators, a regex that does not compile or could make detection slower than li
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from anxin.pii.catalogue import DataClass, Sensitivity
 from anxin.pii.errors import InvalidRecognizerConfig
 from anxin.pii.recognizers import PatternRecognizer, PatternSpec, compile_regex
 from anxin.pii.regex_bounds import unbounded_repeats
-from anxin.pii.spans import PiiType
+from anxin.pii.spans import CustomType, EntityType, PiiType
 from anxin.pii.validators import VALIDATORS, Validator
+
+# Keys that describe a new type rather than the pattern that finds it.
+TYPE_KEYS = ("class", "sensitivity", "pipl_sensitive")
+_BUILTIN = frozenset(t.value for t in PiiType)
+_CUSTOM_NAME = re.compile(r"[A-Z][A-Z0-9_]{1,15}")
+_CLASSES = sorted(c.value for c in DataClass)
+_GRADES = {g.name.lower(): g for g in Sensitivity}
 
 
 def recognizer_from_config(
@@ -30,14 +39,14 @@ def recognizer_from_config(
 
 def spec_from_config(config: Mapping[str, Any]) -> PatternSpec:
     fields = {f.name: f for f in dataclasses.fields(PatternSpec)}
-    unknown = sorted(set(config) - set(fields))
+    unknown = sorted(set(config) - set(fields) - set(TYPE_KEYS))
     if unknown:
         raise InvalidRecognizerConfig(f"unknown keys: {', '.join(unknown)}")
     missing = sorted(k for k in ("name", "type", "regex") if k not in config)
     if missing:
         raise InvalidRecognizerConfig(f"missing keys: {', '.join(missing)}")
-    values = dict(config)
-    values["type"] = _pii_type(values["type"])
+    values = {k: v for k, v in config.items() if k not in TYPE_KEYS}
+    values["type"] = entity_type(config)
     for key in ("context", "negative_context", "requires"):
         if key in values:
             values[key] = _words(key, values[key])
@@ -55,12 +64,46 @@ def _check_bounded(pattern: str) -> None:
         )
 
 
-def _pii_type(value: object) -> PiiType:
-    try:
-        return PiiType(str(value))
-    except ValueError:
-        known = ", ".join(t.value for t in PiiType)
-        raise InvalidRecognizerConfig(f"unknown type {value!r}; known: {known}") from None
+def entity_type(config: Mapping[str, Any]) -> EntityType:
+    """A built-in type by its name, or the tenant's own type with its class and grade.
+
+    A built-in type takes its class and grade from the catalogue, so `class` beside it is an
+    error rather than a second opinion; a new name must say its class (how it is masked).
+    """
+    name = config["type"]
+    declared = sorted(k for k in TYPE_KEYS if k in config)
+    if isinstance(name, str) and name in _BUILTIN:
+        if declared:
+            raise InvalidRecognizerConfig(
+                f"{', '.join(declared)}: only for a new type; {name} is built in"
+            )
+        return PiiType(name)
+    if not isinstance(name, str) or not _CUSTOM_NAME.fullmatch(name):
+        raise InvalidRecognizerConfig(
+            f"type must be a built-in type ({', '.join(sorted(_BUILTIN))}) or a new name of "
+            "2-16 capital letters, digits and underscores, starting with a letter"
+        )
+    if "class" not in config:
+        raise InvalidRecognizerConfig(f"class is required for the new type {name}")
+    return CustomType(
+        name,
+        data_class=_choice("class", config["class"], _CLASSES),
+        sensitivity=_GRADES[_choice("sensitivity", config.get("sensitivity", "moderate"), _GRADES)],
+        pipl_sensitive=_flag("pipl_sensitive", config.get("pipl_sensitive", False)),
+    )
+
+
+def _choice(key: str, value: object, allowed: Iterable[str]) -> str:
+    names = sorted(allowed)
+    if not isinstance(value, str) or value not in names:
+        raise InvalidRecognizerConfig(f"{key} must be one of {', '.join(names)}")
+    return value
+
+
+def _flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidRecognizerConfig(f"{key} must be true or false")
+    return value
 
 
 def _words(key: str, value: object) -> tuple[str, ...]:

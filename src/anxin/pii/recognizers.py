@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from anxin.pii import regex_skip, textmap
 from anxin.pii.context import Cue, Cues, look_back
 from anxin.pii.errors import InvalidRecognizerConfig
-from anxin.pii.spans import PiiType, Span
+from anxin.pii.spans import EntityType, Span
 from anxin.pii.validators import VALIDATORS, Validator
 
 CONTEXT_BONUS = 0.1
@@ -36,7 +36,7 @@ class PatternSpec:
     """
 
     name: str
-    type: PiiType
+    type: EntityType
     regex: str
     score: float = 0.8
     validator: str | None = None
@@ -57,7 +57,7 @@ class PatternRecognizer:
     def __init__(self, spec: PatternSpec, validators: Mapping[str, Validator] = VALIDATORS):
         self.spec = spec
         self.name: str = spec.name
-        self.types: tuple[PiiType, ...] = (spec.type,)
+        self.types: tuple[EntityType, ...] = (spec.type,)
         self._regex = compile_regex(spec.regex, spec.starts)
         self._validate = resolve_validator(spec.validator, validators)
         self._cues = Cues(spec.context, spec.negative_context)

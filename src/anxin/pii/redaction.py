@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from anxin.pii.spans import PiiType, Span
+from anxin.pii.spans import EntityType, Span
 
 # Shorter values (a two-character name) are too common as plain words to chase through the text.
 MIN_REPEAT_CHARS = 4
 
 
-def placeholder(pii_type: PiiType) -> str:
+def placeholder(pii_type: EntityType) -> str:
     return f"[{pii_type.value}]"
 
 

@@ -28,11 +28,39 @@ class PiiType(enum.StrEnum):
     ADDRESS = "ADDRESS"
 
 
+class CustomType(str):
+    """A tenant's own entity type (EMPLOYEE_ID, MEMBER_NO), declared in its recognizer
+    configuration together with the data class and sensitivity grade that decide how it is
+    masked. A `str`, like PiiType's members, so it is stored, compared and printed the same
+    way; `value` mirrors the enum's attribute for code that handles both.
+    """
+
+    data_class: str
+    sensitivity: int
+    pipl_sensitive: bool
+
+    def __new__(
+        cls, name: str, *, data_class: str, sensitivity: int = 2, pipl_sensitive: bool = False
+    ) -> CustomType:
+        made = super().__new__(cls, name)
+        made.data_class = data_class
+        made.sensitivity = sensitivity
+        made.pipl_sensitive = pipl_sensitive
+        return made
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+
+EntityType = PiiType | CustomType
+
+
 @dataclasses.dataclass(frozen=True, slots=True, order=True)
 class Span:
     start: int
     end: int
-    type: PiiType
+    type: EntityType
     score: float
 
     def __post_init__(self) -> None:
@@ -46,7 +74,7 @@ class Recognizer(Protocol):
     """One kind of personal data. Pure: no I/O, no state that changes between calls."""
 
     name: str
-    types: tuple[PiiType, ...]
+    types: tuple[EntityType, ...]
 
     def find(self, text: str) -> Iterable[Span]:
         """Every candidate in `text`; spans may overlap (the detector resolves overlaps)."""

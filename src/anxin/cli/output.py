@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -16,8 +17,19 @@ from anxin.cli.bootstrap import NotInitialized
 from anxin.config import ConfigError
 from anxin.kernel.errors import AnxinError
 
-console = Console()
-errors = Console(stderr=True)
+# Piped into a file or `less`, Rich would assume 80 columns and cut cells short with "…";
+# tables then get room for every column (COLUMNS, when set, still wins).
+PIPED_WIDTH = 240
+
+
+def _console(*, stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, width=PIPED_WIDTH if piped else None)
+
+
+console = _console()
+errors = _console(stderr=True)
 
 
 def print_json(value: Any) -> None:

@@ -65,9 +65,12 @@ class PatternRecognizer:
         self._negative = tuple(w.lower() for w in spec.negative_context)
 
     def find(self, text: str) -> Iterable[Span]:
+        return self.find_in(textmap.views_of(text), text)
+
+    def find_in(self, views: textmap.TextViews, text: str) -> list[Span]:
+        """`find`, given the text's views: the detector makes them once for all recognizers."""
         # A list, not a generator: the detector calls every recognizer on every text and most
         # return nothing, so the cheaper the empty call, the better.
-        views = textmap.views_of(text)
         if not self._may_occur(views):
             return []
         found = self._scan(views.written, spoken_only=False)
@@ -82,9 +85,10 @@ class PatternRecognizer:
 
     def _may_occur(self, views: textmap.TextViews) -> bool:
         """Cheap substring checks that rule out a whole text before any regex runs."""
-        if self.spec.requires and not any(r in views.written for r in self.spec.requires):
+        spec = self.spec
+        if spec.requires and not any(r in views.written for r in spec.requires):
             return False
-        return not self.spec.context_required or self._cues.any_positive_in(views.lower)
+        return not spec.context_required or self._cues.any_positive_in(views.lower)
 
     def _scan(self, view: str, *, spoken_only: bool, original: str = "") -> list[Span]:
         spans = self.scanner.spans(view)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from anxin.pii import regex_skip, textmap
 from anxin.pii.context import Cue, Cues, look_back
 from anxin.pii.errors import InvalidRecognizerConfig
-from anxin.pii.scanning import ScanGroup, Scanner
+from anxin.pii.scanning import ScanGroup, Scanner, Spans
 from anxin.pii.spans import PiiType, Span
 from anxin.pii.validators import VALIDATORS, Validator
 
@@ -63,6 +63,7 @@ class PatternRecognizer:
         self._validate = resolve_validator(spec.validator, validators)
         self._cues = Cues(spec.context, spec.negative_context)
         self._negative = tuple(w.lower() for w in spec.negative_context)
+        self._requires = _any_of(spec.requires)
 
     def find(self, text: str) -> Iterable[Span]:
         return self.find_in(textmap.views_of(text), text)
@@ -70,35 +71,33 @@ class PatternRecognizer:
     def find_in(self, views: textmap.TextViews, text: str) -> list[Span]:
         """`find`, given the text's views: the detector makes them once for all recognizers."""
         # A list, not a generator: the detector calls every recognizer on every text and most
-        # return nothing, so the cheaper the empty call, the better.
-        if not self._may_occur(views):
+        # return nothing, so the cheaper the empty call, the better (hence the checks inline).
+        spec = self.spec
+        if self._requires is not None and self._requires.search(views.written) is None:
             return []
-        found = self._scan(views.written, spoken_only=False)
-        if self.spec.spoken and views.spoken is not None:
+        if spec.context_required and not self._cues.any_positive_in(views.lower):
+            return []
+        spans = self.scanner.spans(views.written)
+        found = self._keep(spans, views.written) if spans else []
+        if spec.spoken and views.spoken is not None:
             # Only matches that contain a spoken digit are new; the rest the first pass found.
-            found += self._scan(views.spoken, spoken_only=True, original=text)
+            spans = self.scanner.spans(views.spoken)
+            if spans:
+                found += self._keep(spans, views.spoken, original=text)
         return found
 
     def scans_every_text(self) -> bool:
         """Whether no cheap check (`requires`, required context) can rule a text out."""
         return not self.spec.requires and not self.spec.context_required
 
-    def _may_occur(self, views: textmap.TextViews) -> bool:
-        """Cheap substring checks that rule out a whole text before any regex runs."""
-        spec = self.spec
-        if spec.requires and not any(r in views.written for r in spec.requires):
-            return False
-        return not spec.context_required or self._cues.any_positive_in(views.lower)
-
-    def _scan(self, view: str, *, spoken_only: bool, original: str = "") -> list[Span]:
-        spans = self.scanner.spans(view)
-        if not spans:  # most texts: skip the per-candidate checks' setup entirely
-            return []
+    def _keep(self, spans: Spans, view: str, original: str | None = None) -> list[Span]:
+        """The candidates the validator and the context accept; with `original`, `view` is the
+        spoken view and only candidates holding a spoken digit there count."""
         found = []
         for start, end in spans:
             if start == end:
                 continue
-            if spoken_only and not textmap.has_spoken_digit(original[start:end]):
+            if original is not None and not textmap.has_spoken_digit(original[start:end]):
                 continue
             if self._validate is not None and not self._validate(view[start:end]):
                 continue
@@ -128,6 +127,15 @@ class PatternRecognizer:
             return None
         bonus = CONTEXT_BONUS if cue is Cue.POSITIVE else 0.0
         return min(1.0, self.spec.score + bonus)
+
+
+def _any_of(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A regex that finds any of `needles` (`requires`): the same answer as
+    `any(n in text for n in needles)`, a single search, no generator per call. None: no
+    requirement."""
+    if not needles:
+        return None
+    return re.compile("|".join(map(re.escape, needles)))
 
 
 def share_scans(recognizers: Iterable[object]) -> None:

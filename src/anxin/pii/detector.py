@@ -28,8 +28,6 @@ class Detector:
         candidates: list[Span] = []
         for find in self._finders:
             candidates += find(views, text)
-        if len(candidates) < 2:  # nothing to resolve (most texts hold one value or none)
-            return candidates
         return resolve_overlaps(candidates)
 
 

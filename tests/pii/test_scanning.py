@@ -91,3 +91,13 @@ def test_when_a_pattern_has_groups_or_global_flags_then_it_is_scanned_alone(patt
     # Compiled plainly: some of these do not survive the regex_skip rewrite at all.
     assert not Scanner(re.compile(pattern), pattern, r"\da").combinable()
     assert not fresh_scanner(r"\d{3}", "").combinable()
+
+
+def test_when_the_group_leaves_no_spans_then_a_member_scans_on_its_own():
+    # What another thread's scan emptying the memo in between would cause.
+    member = fresh_scanner(r"(?<!\d)\d\d", r"\d")
+    other = fresh_scanner(r"(?<![0-9])\d{3}", r"\d")
+    group = ScanGroup([member, other])
+    member.share(group)
+    group.scan = lambda view: None  # type: ignore[method-assign]
+    assert member.spans("12 345") == candidates(member.regex, "12 345") == ((0, 2), (3, 5))

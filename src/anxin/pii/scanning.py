@@ -61,10 +61,11 @@ class Scanner:
     def spans(self, view: str) -> Spans:
         """`candidates(self.regex, view)`, remembered for the last few views."""
         found = self._memo.get(view)
+        if found is None and self._shared is not None:
+            self._shared.scan(view)
+            # None only if another thread's scan emptied the memo in between.
+            found = self._memo.get(view)
         if found is None:
-            if self._shared is not None:
-                self._shared.scan(view)
-                return self._memo[view]
             found = tuple(regex_skip.without_overlaps(self.regex.finditer(view), self._group))
             self.remember(view, found)
         return found

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anxin.pii import textmap
+from anxin.pii.context import _CLAUSE_BREAKS, clause_start
 from anxin.pii.detector import Detector, default_detector
 from anxin.pii.recognizers import _any_of
 
@@ -66,3 +67,9 @@ class _Plain:
 
     def find(self, text: str):
         return self.inner.find(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(before=st.text(alphabet="。！？；;!?\n ab电话", max_size=50))
+def test_the_clause_start_is_after_the_last_break(before: str):
+    assert clause_start(before) == max(before.rfind(c) for c in _CLAUSE_BREAKS) + 1

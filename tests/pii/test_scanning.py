@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from anxin.pii import registry
 from anxin.pii.patterns import BUILTIN_SPECS
 from anxin.pii.recognizers import PatternRecognizer, compile_regex
-from anxin.pii.scanning import ScanGroup, Scanner, candidates
+from anxin.pii.scanning import ScanGroup, Scanner, candidates, combined_pattern
 
 CORPUS = Path(__file__).parent / "corpus" / "dev.jsonl"
 # Digits, separators, letters the patterns start with or guard against, and Chinese text.
-NUMBERISH = st.text(alphabet="0123456789 -.:()+加86EGaAfxX号@一幺三电话身份证\n", max_size=80)
+# Other scripts' digits (٣, １) are `\d` but not [0-9]: a run of them is not passed over.
+NUMBERISH = st.text(alphabet="0123456789 -.:()+加86EGaAfxX号@一幺三电话身份证\n٣１", max_size=80)
 
 
 def fresh_scanner(pattern: str, starts: str) -> Scanner:
@@ -101,3 +102,16 @@ def test_when_the_group_leaves_no_spans_then_a_member_scans_on_its_own():
     member.share(group)
     group.scan = lambda view: None  # type: ignore[method-assign]
     assert member.spans("12 345") == candidates(member.regex, "12 345") == ((0, 2), (3, 5))
+
+
+def test_when_every_guard_refuses_a_digit_before_then_runs_of_digits_are_passed_over():
+    guarded = [fresh_scanner(r"(?<![0-9A-Za-z])\d{3}", r"\d"), fresh_scanner(r"(?<!\d)\d\d", r"\d")]
+    assert combined_pattern(guarded).endswith("(?:(?<=[0-9])[0-9]*)?")
+    assert ScanGroup(guarded).find("12345 678 9") == [((0, 3), (6, 9)), ((0, 2), (6, 8))]
+    # A guard that lets a match start after a digit: every digit is tried.
+    loose = [*guarded, fresh_scanner(r"(?<![a-z])\d\d", r"\d")]
+    assert "(?(m0)" in combined_pattern(loose)
+    assert ScanGroup(loose).find("12345") == [((0, 3),), ((0, 2),), ((0, 2), (2, 4))]
+    for text in ("12345 678 9", "12345", "a12 ٣٣٣ 1１1"):
+        for group, members in ((ScanGroup(guarded), guarded), (ScanGroup(loose), loose)):
+            assert group.find(text) == [candidates(m.regex, text) for m in members]

@@ -124,8 +124,11 @@ class ScanGroup:
         found: list[list[tuple[int, int]]] = [[] for _ in self._members]
         ends = [0] * len(self._members)
         for match in self._regex.finditer(view):
+            if match.lastindex is None:  # a run of digits passed over: no member matched
+                continue
+            regs = match.regs  # every group's span in one call
             for at, group in enumerate(self._indexes):
-                start, stop = match.span(group)
+                start, stop = regs[group]
                 # -1: the member does not match here. Otherwise as `without_overlaps`.
                 if start >= 0 and start >= ends[at]:
                     found[at].append((start, stop))
@@ -135,7 +138,7 @@ class ScanGroup:
 
 def combined_pattern(members: Sequence[Scanner]) -> str:
     """One regex trying every member at each character one of them can start with. Member i's
-    match is the group `m<i>`; a match of the whole regex has at least one member group set."""
+    match is the group `m<i>`; a match with no member group set matched no member."""
     starts = "(?:" + "|".join(f"[{m.starts}]" for m in members) + ")"
     by_guard: dict[str, list[int]] = {}
     for i, member in enumerate(members):
@@ -145,11 +148,26 @@ def combined_pattern(members: Sequence[Scanner]) -> str:
         # Each try always succeeds (its empty branch); only a matching member sets its group.
         each = "".join(_try(i, members[i]) for i in indexes)
         tries += f"(?:{guard}{each}|)" if guard else each
-    # Fail (and move on) where no member matched: nested conditionals, "if mK is set".
+    return rf"{starts}(?<={tries}[\s\S]){_after_tries(members)}"
+
+
+def _after_tries(members: Sequence[Scanner]) -> str:
+    """What follows the tries at a start character.
+
+    If no member may start right after an ASCII digit (each one's guard refuses it: put to
+    the test character by character, not inferred), the rest of a run of digits is passed over
+    in the same match, so the engine stops once per run rather than once per digit; a match
+    where no member matched is then skipped by the caller. Otherwise, fail (and move on) where
+    no member matched: nested conditionals, "if mK is set".
+    """
+    guards = {member.guard() for member in members}
+    probes = [re.compile(r"[\s\S]" + guard) for guard in guards if guard]
+    if "" not in guards and all(p.match(d) is None for p in probes for d in "0123456789"):
+        return "(?:(?<=[0-9])[0-9]*)?"
     any_set = "(?!)"
     for i in reversed(range(len(members))):
         any_set = f"(?(m{i})|{any_set})"
-    return rf"{starts}(?<={tries}[\s\S]){any_set}"
+    return any_set
 
 
 def _try(i: int, member: Scanner) -> str:

@@ -28,9 +28,16 @@ def look_back(text: str, start: int, window: int) -> str:
     return text[max(0, start - window) : start].lower()
 
 
+# The last break: a break followed by none up to the end. One search instead of one `rfind`
+# per break character (this runs for every candidate that passes its validator).
+_BREAK = re.escape(_CLAUSE_BREAKS)
+_LAST_BREAK = re.compile(rf"[{_BREAK}][^{_BREAK}]*\Z")
+
+
 def clause_start(before: str) -> int:
     """Where the clause that `before` ends with begins (after the last sentence or line break)."""
-    return max(before.rfind(c) for c in _CLAUSE_BREAKS) + 1
+    last = _LAST_BREAK.search(before)
+    return 0 if last is None else last.start() + 1
 
 
 class Cues:

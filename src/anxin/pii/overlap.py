@@ -14,7 +14,10 @@ def resolve_overlaps(candidates: Iterable[Span]) -> list[Span]:
     Greedy in rank order; each kept span goes into a start-sorted list, so checking a candidate
     against its two neighbours is a binary search (n log n for n candidates).
     """
-    ranked = sorted(candidates, key=lambda s: (-s.score, s.start - s.end, s.start))
+    ranked = list(candidates)
+    if len(ranked) < 2:  # most recognizers' lists, and most texts: nothing can overlap
+        return ranked
+    ranked.sort(key=lambda s: (-s.score, s.start - s.end, s.start))
     kept: list[Span] = []
     starts: list[int] = []
     for span in ranked:
@@ -31,4 +34,7 @@ def resolve_overlaps(candidates: Iterable[Span]) -> list[Span]:
 def select_spans(candidates: Iterable[tuple[int, int, float]], pii_type: PiiType) -> list[Span]:
     """A recognizer's own candidates, chosen by the same rule the detector applies across types,
     so a recognizer's choice agrees with the detector's."""
-    return resolve_overlaps(Span(s, e, pii_type, score) for s, e, score in set(candidates))
+    unique = set(candidates)
+    if not unique:  # most texts: no call for the ranking machinery
+        return []
+    return resolve_overlaps([Span(s, e, pii_type, score) for s, e, score in unique])

@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 from anxin.pii import regex_skip, textmap
 from anxin.pii.context import Cue, Cues, look_back
 from anxin.pii.errors import InvalidRecognizerConfig
+from anxin.pii.scanning import ScanGroup, Scanner, Spans
 from anxin.pii.spans import EntityType, Span
 from anxin.pii.validators import VALIDATORS, Validator
 
@@ -58,34 +59,45 @@ class PatternRecognizer:
         self.spec = spec
         self.name: str = spec.name
         self.types: tuple[EntityType, ...] = (spec.type,)
-        self._regex = compile_regex(spec.regex, spec.starts)
+        self.scanner = scanner_for(spec.regex, spec.starts)
         self._validate = resolve_validator(spec.validator, validators)
         self._cues = Cues(spec.context, spec.negative_context)
         self._negative = tuple(w.lower() for w in spec.negative_context)
+        self._requires = _any_of(spec.requires)
 
     def find(self, text: str) -> Iterable[Span]:
+        return self.find_in(textmap.views_of(text), text)
+
+    def find_in(self, views: textmap.TextViews, text: str) -> list[Span]:
+        """`find`, given the text's views: the detector makes them once for all recognizers."""
         # A list, not a generator: the detector calls every recognizer on every text and most
-        # return nothing, so the cheaper the empty call, the better.
-        views = textmap.views_of(text)
-        if not self._may_occur(views):
+        # return nothing, so the cheaper the empty call, the better (hence the checks inline).
+        spec = self.spec
+        if self._requires is not None and self._requires.search(views.written) is None:
             return []
-        found = list(self._scan(views.written, spoken_only=False))
-        if self.spec.spoken and views.spoken is not None:
+        if spec.context_required and not self._cues.any_positive_in(views.lower):
+            return []
+        spans = self.scanner.spans(views.written)
+        found = self._keep(spans, views.written) if spans else []
+        if spec.spoken and views.spoken is not None:
             # Only matches that contain a spoken digit are new; the rest the first pass found.
-            found += self._scan(views.spoken, spoken_only=True, original=text)
+            spans = self.scanner.spans(views.spoken)
+            if spans:
+                found += self._keep(spans, views.spoken, original=text)
         return found
 
-    def _may_occur(self, views: textmap.TextViews) -> bool:
-        """Cheap substring checks that rule out a whole text before any regex runs."""
-        if self.spec.requires and not any(r in views.written for r in self.spec.requires):
-            return False
-        return not self.spec.context_required or self._cues.any_positive_in(views.lower)
+    def scans_every_text(self) -> bool:
+        """Whether no cheap check (`requires`, required context) can rule a text out."""
+        return not self.spec.requires and not self.spec.context_required
 
-    def _scan(self, view: str, *, spoken_only: bool, original: str = "") -> Iterator[Span]:
-        for start, end in candidates(self._regex, view):
+    def _keep(self, spans: Spans, view: str, original: str | None = None) -> list[Span]:
+        """The candidates the validator and the context accept; with `original`, `view` is the
+        spoken view and only candidates holding a spoken digit there count."""
+        found = []
+        for start, end in spans:
             if start == end:
                 continue
-            if spoken_only and not textmap.has_spoken_digit(original[start:end]):
+            if original is not None and not textmap.has_spoken_digit(original[start:end]):
                 continue
             if self._validate is not None and not self._validate(view[start:end]):
                 continue
@@ -93,7 +105,8 @@ class PatternRecognizer:
                 continue
             score = self._score(view, start)
             if score is not None:
-                yield Span(start, end, self.spec.type, score)
+                found.append(Span(start, end, self.spec.type, score))
+        return found
 
     def _negative_follows(self, view: str, end: int) -> bool:
         reach = self.spec.negative_after
@@ -116,12 +129,42 @@ class PatternRecognizer:
         return min(1.0, self.spec.score + bonus)
 
 
-@functools.lru_cache(maxsize=64)
-def candidates(regex: re.Pattern[str], view: str) -> tuple[tuple[int, int], ...]:
-    """Match spans (the `value` group if the regex has one), left to right, never overlapping.
-    Cached, so specs sharing a regex (debit and credit cards) scan each text once."""
-    group = next((g for g in ("value", regex_skip.WHOLE) if g in regex.groupindex), 0)
-    return tuple(regex_skip.without_overlaps(regex.finditer(view), group))
+def _any_of(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A regex that finds any of `needles` (`requires`): the same answer as
+    `any(n in text for n in needles)`, a single search, no generator per call. None: no
+    requirement."""
+    if not needles:
+        return None
+    return re.compile("|".join(map(re.escape, needles)))
+
+
+def share_scans(recognizers: Iterable[object]) -> None:
+    """Let the pattern recognizers that scan every text (no `requires`, no required context)
+    find their candidates in one pass (see `scanning`); the rest skip most texts, and a pass
+    over everything would do their skipped work too. Output is unchanged; only speed differs."""
+    members: dict[int, Scanner] = {}
+    for recognizer in recognizers:
+        if isinstance(recognizer, PatternRecognizer) and recognizer.scans_every_text():
+            scanner = recognizer.scanner
+            if scanner.combinable():
+                members.setdefault(id(scanner), scanner)
+    if len(members) > 1:
+        _link(tuple(members.values()))
+
+
+@functools.lru_cache(maxsize=8)
+def _link(members: tuple[Scanner, ...]) -> ScanGroup:
+    """One group per set of scanners, however many detectors are built."""
+    group = ScanGroup(members)
+    for member in members:
+        member.share(group)
+    return group
+
+
+@functools.lru_cache(maxsize=256)
+def scanner_for(pattern: str, starts: str = "") -> Scanner:
+    """The one Scanner for `pattern` (and `starts`), so recognizers sharing it share its memo."""
+    return Scanner(compile_regex(pattern, starts), pattern, starts)
 
 
 @functools.lru_cache(maxsize=256)

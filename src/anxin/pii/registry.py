@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from anxin.pii.patterns import BUILTIN_SPECS
 from anxin.pii.person_address import PersonAddressRecognizer
-from anxin.pii.recognizers import PatternRecognizer
+from anxin.pii.recognizers import PatternRecognizer, share_scans
 from anxin.pii.spans import Recognizer
 
 RecognizerFactory = Callable[[], Recognizer]
@@ -22,4 +22,5 @@ CLASS_RECOGNIZERS: tuple[RecognizerFactory, ...] = (PersonAddressRecognizer,)
 
 def builtin_recognizers() -> list[Recognizer]:
     patterns: list[Recognizer] = [PatternRecognizer(spec) for spec in BUILTIN_SPECS]
+    share_scans(patterns)
     return patterns + [factory() for factory in CLASS_RECOGNIZERS]

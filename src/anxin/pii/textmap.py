@@ -37,6 +37,9 @@ _NEAR = "[ ,，、杠]?"
 _HAS_SPOKEN_NUMBER = re.compile(
     f"{_SPOKEN_CLASS}{_NEAR}[0-9０-９{_SPOKEN_CLASS[1:-1]}]|[0-9０-９]{_NEAR}{_SPOKEN_CLASS}"
 )
+# Every match of _HAS_SPOKEN_NUMBER holds a spoken digit; most texts have none, and finding one
+# character of a class is far quicker than trying the two-branch regex at every position.
+_HAS_SPOKEN_DIGIT = re.compile(_SPOKEN_CLASS)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -55,8 +58,13 @@ class TextViews:
 def views_of(text: str) -> TextViews:
     """Cached because every recognizer asks for the views of the same text in turn."""
     written = text.translate(_WRITTEN) if _HAS_WIDE.search(text) else text
-    spoken = text.translate(_SPOKEN) if _HAS_SPOKEN_NUMBER.search(text) else None
+    spoken = text.translate(_SPOKEN) if _has_spoken_number(text) else None
     return TextViews(written=written, spoken=spoken, lower=written.lower())
+
+
+def _has_spoken_number(text: str) -> bool:
+    """Whether `text` holds a run of spoken digits (next to another digit)."""
+    return _HAS_SPOKEN_DIGIT.search(text) is not None and bool(_HAS_SPOKEN_NUMBER.search(text))
 
 
 def has_spoken_digit(text: str) -> bool:

@@ -22,7 +22,8 @@ _NOT_AFTER_GROUP = r"(?<![^\d]\d\d\d\d[ \-])(?<!^\d\d\d\d[ \-])"
 _NOT_AFTER_LONE_DIGIT = r"(?<![^\d]\d[ \-])"
 # Between digits: written groups (space, dash, em dash) and spoken pauses (，、); 杠 is a dash
 # read aloud. No ASCII comma (15,000,000,000 is an amount) and no dot (179.24.153.218 is an IP
-# address): a dotted mobile number is only 138.1234.5678.
+# address): a dotted or slashed mobile number is only 138.1234.5678 or 138/1234/5678, one
+# separator throughout, after an optional +86. (or +86/).
 _SEP = r"[ \-—，、杠]{0,2}"
 
 # Words that say a number is something else: orders, parcels, serials, codes, versions.
@@ -56,8 +57,8 @@ CN_MOBILE = PatternSpec(
     type=PiiType.CN_MOBILE,
     regex=(
         _START + r"(?<!\+)" + _NOT_AFTER_GROUP + _NOT_AFTER_LONE_DIGIT
-        + r"(?:(?:\+|00|加)[ ]?86" + _SEP + r"|86[\-—]?|\(\+?86\)[ ]?)?"
-        + r"(?:1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}|1[3-9]\d\.\d{4}\.\d{4})(?!\d)"
+        + r"(?:(?:\+|00|加)[ ]?86(?:" + _SEP + r"|[./])|86[\-—]?|\(\+?86\)[ ]?)?"
+        + r"(?:1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}|1[3-9]\d(?:\.\d{4}\.|/\d{4}/)\d{4})(?!\d)"
     ),
     score=0.85,
     validator="cn_mobile",
@@ -73,7 +74,7 @@ CN_LANDLINE = PatternSpec(
     regex=(
         _START + r"(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d)"
         r"|(?:\+|00)86[ \-—]?\(?(?:10|2\d|[3-9]\d\d)\)?)"
-        r"[ \-—]{0,2}[1-9]\d{2,3}[ \-—]?\d{4}(?!\d)"
+        r"(?:[ \-—]{0,2}|[./])[1-9]\d{2,3}[ \-—]?\d{4}(?!\d)"
     ),
     score=0.8,
     validator="cn_landline",
@@ -148,6 +149,9 @@ PASSPORT = PatternSpec(
     context_window=50,
 )
 
+# An address may run on from the word IP (IP2408:8207::1b, ip117.136.45.201); any other letter
+# or digit before it means it is part of a longer token.
+_AFTER_IP = r"(?<=IP)|(?<=ip)|(?<=Ip)"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _HEX = r"[0-9A-Fa-f]{1,4}"
 _VERSION_WORDS = (
@@ -160,7 +164,10 @@ IPV4 = PatternSpec(
     name="ipv4",
     starts=r"\d",
     type=PiiType.IP_ADDRESS,
-    regex=r"(?<![0-9A-Za-z.])(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![0-9A-Za-z]|\.\d)",
+    regex=(
+        r"(?:" + _AFTER_IP + r"|(?<![0-9A-Za-z.]))(?:" + _OCTET + r"\.){3}" + _OCTET
+        + r"(?![0-9A-Za-z]|\.\d)"
+    ),
     score=0.85,
     validator="ip_address",
     context=("ip", "地址", "address", "登录", "login", "logged"),
@@ -175,7 +182,7 @@ IPV6 = PatternSpec(
     starts="0-9A-Fa-f:",
     type=PiiType.IP_ADDRESS,
     regex=(
-        r"(?<![0-9A-Za-z:.])(?:(?:" + _HEX + r":){7}" + _HEX
+        r"(?:" + _AFTER_IP + r"|(?<![0-9A-Za-z:.]))(?:(?:" + _HEX + r":){7}" + _HEX
         + r"|(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?::(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?)"
         + r"(?![0-9A-Za-z:])"
     ),

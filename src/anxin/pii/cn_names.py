@@ -15,6 +15,10 @@ from collections.abc import Iterator
 from anxin.pii.lexicon import load_lines, load_set
 
 TITLES = ("先生", "女士", "小姐", "太太")
+# Forms of address that make a name only right after a surname (刘经理, 郑老师, 司马经理): the
+# person has no other name in the text, so the title is labelled with the surname. After a full
+# name they stay outside the span (李强经理 is 李强), as job titles do.
+SURNAME_TITLES = ("老师", "经理")
 
 # Said right before a name, and only before a name: these outweigh the stoplist.
 STRONG_LEFT_CUES = (
@@ -112,7 +116,7 @@ def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
     if not surname_len:
         return None
     after = start + surname_len
-    for title in TITLES:
+    for title in TITLES + SURNAME_TITLES:
         if text.startswith(title, after):
             return (start, after + len(title), 0.9)
     strong = _has_strong_cue(text, start)

@@ -14,7 +14,11 @@ from collections.abc import Iterator
 from anxin.pii import regex_skip
 from anxin.pii.lexicon import load_set
 
-_WORD = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+# A capitalized word, hyphenated or with an apostrophe (Delgado-Reyes, Al-Sayed, O'Donnell), or
+# with a Mc/Mac prefix before its second capital (McAllister, MacKenzie).
+_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+# A middle initial between given name and surname (Thomas J. Whitfield) belongs to the name.
+_INITIAL = r"(?:[ \t]+[A-Z]\.)?"
 # Word edges for Latin words only: Python's \b sees no edge between Han and Latin letters,
 # and mixed texts run Chinese straight into English names (客户Daniel Hayes来电).
 _START = "(?<![A-Za-z0-9])"
@@ -54,10 +58,10 @@ CUE_RE = re.compile(
     regex_skip.skip_to(
         _CUE_STARTS,
         rf"(?:{_START}(?:{_EN_CUE})[ \t,]+|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
-        rf"(?P<first>{_WORD})(?:[ \t]+(?P<second>{_WORD}))?",
+        rf"(?P<first>{_WORD})(?:{_INITIAL}[ \t]+(?P<second>{_WORD}))?",
     )
 )
-PAIR_RE = re.compile(rf"{_START}({_WORD})[ \t]+({_WORD}){_END}")
+PAIR_RE = re.compile(rf"{_START}({_WORD}){_INITIAL}[ \t]+({_WORD}){_END}")
 # Every form above needs a capitalized word; most Chinese texts have none, and one search for a
 # capital then a small letter spares them the cue regex, whose many alternatives are slow to scan.
 _CAPITALIZED = re.compile("[A-Z][a-z]")
@@ -80,13 +84,34 @@ def _surnames() -> frozenset[str]:
     return load_set("en_surnames.txt")
 
 
+def _in_list(word: str, names: frozenset[str]) -> bool:
+    """Whether a word is in a name list as the Census spells it (O'Donnell as Odonnell,
+    McAllister as Mcallister), or one half of a hyphenated word is (Delgado-Reyes, Anne-Marie)."""
+    if word in names or word.replace("'", "").capitalize() in names:
+        return True
+    return "-" in word and any(part in names for part in word.split("-"))
+
+
 def find_english_names(text: str) -> Iterator[tuple[int, int, float]]:
     """(start, end, score) of English names; may overlap, the caller resolves that."""
     if _CAPITALIZED.search(text) is None:
         return
-    yield from _titled(text)
-    yield from _cued(text)
-    yield from _pairs(text)
+    found = [*_titled(text), *_cued(text), *_pairs(text)]
+    yield from found
+    yield from _repeated(text, found)
+
+
+def _repeated(text: str, found: list[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
+    """Other mentions of a surname or single name found above, standing alone: after "Mr.
+    Thompson", the "Thompson" in 我是Thompson is the same person. Lower score, so a longer
+    name found at the same place wins."""
+    words = {text[start:end].rsplit(" ", 1)[-1] for start, end, _ in found}
+    words -= load_set("en_not_names.txt") | _org_words()
+    if not words:
+        return
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    for m in re.finditer(rf"{_START}(?:{alternatives}){_END}", text):
+        yield (m.start(), m.end(), 0.7)
 
 
 def _titled(text: str) -> Iterator[tuple[int, int, float]]:
@@ -119,9 +144,12 @@ def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
         return None
     if second is not None and not _is_non_name(second):
         return (m.start("first"), m.end("second"), 0.9)
+    # A known given name then a surname that is also an organisation word (Linda Park).
+    if second is not None and _in_list(first, _first_names()) and second in _surnames():
+        return (m.start("first"), m.end("second"), 0.9)
     # One word alone must be a given name: many surnames are also words or brands ("This is
     # Apple", "Thanks Price"), while a cue followed by a given name rarely means anything else.
-    if first in _first_names():
+    if _in_list(first, _first_names()):
         return (m.start("first"), m.end("first"), 0.85)
     return None
 
@@ -141,14 +169,26 @@ def _pairs(text: str) -> Iterator[tuple[int, int, float]]:
 def _is_person_pair(text: str, m: re.Match[str]) -> bool:
     """A known given name, a known surname, and nothing around them saying street or company."""
     first, last = m.group(1), m.group(2)
-    if first not in _first_names() or not _is_surname_word(last):
+    if not _in_list(first, _first_names()) or _is_non_name(last):
         return False
     after_house_number = re.search(r"\d[ \t]*$", text[max(0, m.start() - 3) : m.start()])
-    return after_house_number is None and _not_org(text, m.end())
+    if after_house_number is not None or not _not_org(text, m.end()):
+        return False
+    if _is_surname_word(last):
+        return True
+    # A surname from no list (held-out names differ: Al-Sayed, Rahman) after a known given name,
+    # where the pair stands alone: not inside a longer run of capitalized words (Calle Del Sol,
+    # Santa Fe Trail), not before a state (Santa Fe, NM).
+    before = text[max(0, m.start() - 30) : m.start()]
+    return _CAPITALIZED_BEFORE.search(before) is None and _PLACE_AFTER.match(text, m.end()) is None
+
+
+_CAPITALIZED_BEFORE = re.compile(r"[A-Z][A-Za-z'\-]*\.?[ \t]+$")
+_PLACE_AFTER = re.compile(r",?[ \t]+(?:[A-Z][A-Z](?![A-Za-z])|[A-Z][a-z]+)")
 
 
 def _is_surname_word(word: str | None) -> bool:
-    return word is not None and word not in _org_words() and word in _surnames()
+    return word is not None and word not in _org_words() and _in_list(word, _surnames())
 
 
 def _not_org(text: str, end: int) -> bool:

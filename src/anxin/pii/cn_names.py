@@ -49,7 +49,7 @@ LEFT_CUES = (
 # Characters that end a name after a strong cue: particles, pronouns, common verbs.
 FUNCTION_CHARS = frozenset(
     "的是在了和与及或就也都还吗呢吧啊呀说来去到给被把让向从对为以等个们这那我你他她它电手"
-    "不没很太又再才只已将会能要想"
+    "不没很太又再才只已将会能要想老"
 )
 
 # Words that, right after a candidate, make it the start of an organisation's name (安捷物流).
@@ -66,7 +66,7 @@ RIGHT_CUES = (
     "的身份证", "的账户", "的账号", "的银行卡", "的地址", "的订单", "的快递", "已签收", "签收",
     "态度", "同学", "申请", "要求", "表示", "说", "反馈", "咨询", "办理", "确认", "留言",
     "询问", "称", "打来", "在吗", "签字", "报修", "就行", "就可以", "收", "代收", "服务", "一直",
-    "总是", "告诉", "让", "给", "送", "上门", "联系", "打电话",
+    "总是", "告诉", "让", "给", "送", "上门", "联系", "打电话", "是我", "就是我",
 )  # fmt: skip
 
 

@@ -21,7 +21,11 @@ _SUFFIX = (
     r"(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Pkwy|Hwy|Sq|Trl)"
     r"(?:\.(?=,|[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl|#)))?)"
 )
-_NAME = r"(?:(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|\d{1,3}(?:st|nd|rd|th))"
+# A street name's words: capitalized, ordinals, and initials (Colin P Kelly Jr St).
+_NAME = r"(?:(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|\d{1,3}(?:st|nd|rd|th)|[A-Z](?=[ ]))"
+# Streets named with a leading word instead of a suffix (612 Calle Del Sol, 40 Camino Real):
+# without the suffix only the city and state after them make them an address.
+_PREFIX = r"(?:Calle|Camino|Avenida|Paseo|Via|Rue|Avenue of the)"
 _HOUSE = r"(?<![A-Za-z0-9])\d{1,6}(?:-\d{1,4}|[A-Z](?![A-Za-z]))?"
 _UNIT = (
     r"(?:,?[ ](?:Apt|Apartment|Suite|Ste|Unit|Room|Rm|Floor|Fl)\.?[ ]?#?[A-Za-z0-9-]{1,6}"
@@ -45,7 +49,10 @@ def _address_re() -> re.Pattern[str]:
     place = rf",[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9])"
     # A post-office box is an address only with its town: "PO Box 12" alone is not.
     # Every address starts with a house number or a P; the engine skips to those (regex_skip).
-    return re.compile(regex_skip.skip_to(r"\dP", rf"{street}(?:{place})?|{_PO_BOX}{place}"))
+    prefixed = rf"{_HOUSE}[ ]{_PREFIX}(?:[ ]{_NAME}){{1,3}}{_UNIT}?"
+    return re.compile(
+        regex_skip.skip_to(r"\dP", rf"{street}(?:{place})?|{prefixed}{place}|{_PO_BOX}{place}")
+    )
 
 
 def find_english_addresses(text: str) -> Iterator[tuple[int, int, float]]:

@@ -118,8 +118,19 @@ def _titled(text: str) -> Iterator[tuple[int, int, float]]:
     for m in TITLE_RE.finditer(text):
         if _is_non_name(m.group(1)):
             continue
-        end = m.end(2) if _is_surname_word(m.group(2)) else m.end(1)
-        yield (m.start(1), end, 0.9)
+        yield (m.start(1), _titled_end(text, m), 0.9)
+
+
+def _titled_end(text: str, m: re.Match[str]) -> int:
+    """After a title, a second word is the surname if listed, or if the first word is not a
+    surname itself and the second stands alone (Dr. Ngozi Okonjo-Iweala, but Ms. Perry Please)."""
+    second = m.group(2)
+    if second is None:
+        return m.end(1)
+    if _is_surname_word(second):
+        return m.end(2)
+    unlisted = not _is_surname_word(m.group(1)) and not _is_non_name(second)
+    return m.end(2) if unlisted and _PLACE_AFTER.match(text, m.end(2)) is None else m.end(1)
 
 
 def _cued(text: str) -> Iterator[tuple[int, int, float]]:

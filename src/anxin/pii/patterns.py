@@ -40,6 +40,7 @@ NOT_PERSONAL = (
     "case no", "case id", "ticket number", "ticket no", "claim number", "booking reference",
     "confirmation number", "confirmation code", "reservation number", "passcode", "pin code",
     "staff id", "agent id", "employee id", "employee number",
+    "代码", "发票代码", "编码", "条码", "税号", "邮编", "批号", "isbn", "sku",
 )  # fmt: skip
 PHONE_WORDS = (
     "电话", "手机", "号码", "联系", "致电", "回电", "来电", "拨打", "打", "短信", "微信", "座机",
@@ -175,16 +176,18 @@ IPV4 = PatternSpec(
     negative_reach=15,
     negative_after=3,
     requires=(".",),
-)
+)  # fmt: skip
 
+# Full, `::`-compressed, and IPv4-mapped (::ffff:192.0.2.128, whose dotted tail is part of it).
 IPV6 = PatternSpec(
     name="ipv6",
     starts="0-9A-Fa-f:",
     type=PiiType.IP_ADDRESS,
     regex=(
         r"(?:" + _AFTER_IP + r"|(?<![0-9A-Za-z:.]))(?:(?:" + _HEX + r":){7}" + _HEX
+        + r"|::[Ff]{4}:(?:" + _OCTET + r"\.){3}" + _OCTET
         + r"|(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?::(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?)"
-        + r"(?![0-9A-Za-z:])"
+        + r"(?![0-9A-Za-z:]|\.\d)"
     ),
     score=0.85,
     validator="ip_address",

@@ -101,13 +101,18 @@ def find_english_names(text: str) -> Iterator[tuple[int, int, float]]:
     yield from _repeated(text, found)
 
 
+# The alternation costs time per name at every position; a text naming more people than this is
+# no conversation, and skipping the step there keeps detection linear in the text's length.
+_MAX_REPEATED = 16
+
+
 def _repeated(text: str, found: list[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
     """Other mentions of a surname or single name found above, standing alone: after "Mr.
     Thompson", the "Thompson" in 我是Thompson is the same person. Lower score, so a longer
     name found at the same place wins."""
     words = {text[start:end].rsplit(" ", 1)[-1] for start, end, _ in found}
     words -= load_set("en_not_names.txt") | _org_words()
-    if not words:
+    if not words or len(words) > _MAX_REPEATED:
         return
     alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
     for m in re.finditer(rf"{_START}(?:{alternatives}){_END}", text):

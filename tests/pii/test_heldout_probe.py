@@ -1,0 +1,32 @@
+"""The detector over the hand-written held-out-style probe set, scored by the judge's scorer.
+
+`corpus/heldout_probe.jsonl` (353 texts, written by `corpus/make_heldout_probe.py`) follows the
+README's labelling rules with surface forms dev.jsonl lacks: other separators and spoken-digit
+styles, rarer and compound surnames, forms of address, English names with initials or hyphens,
+autonomous regions, towns, villages, lanes and leading-word streets, IPv4-mapped IPv6, and hard
+negatives dev does not use. Its first 282 texts were scored before the detector was changed for
+them (0.942 exact micro F1); the last 71 were written after the first round of changes, which
+moved them only from 0.918 to 0.934 before they were fixed too. So the figures below are what
+the detector does on texts it was tuned with, and the real held-out corpus will score lower.
+Floors sit a little below the measured figures (every type 1.00 but PERSON 0.995, overall
+0.999, 0 of 143 hard negatives flagged when written) so a regression fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.pii.test_corpus import TYPES, score
+
+F1_FLOOR = 0.97
+OVERALL_F1_FLOOR = 0.98
+NEGATIVES_FLAGGED_CEILING = 1  # of 143 hard negatives; 0 measured
+
+
+def test_every_type_meets_its_floor_on_the_heldout_probe(tmp_path: Path):
+    report = score(tmp_path, "heldout_probe.jsonl")
+    per_type = report["per_type"]
+    below = {t: per_type[t]["f1"] for t in TYPES if per_type[t]["f1"] < F1_FLOOR}
+    assert not below, below
+    assert report["overall"]["f1"] >= OVERALL_F1_FLOOR, report["overall"]
+    assert report["negatives_flagged"] <= NEGATIVES_FLAGGED_CEILING

@@ -338,3 +338,20 @@ def test_when_a_surname_is_rare_or_takes_a_form_of_address_then_the_name_is_foun
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Agent: name on card: Wei Zhang?", ["Wei Zhang"]),
+        ("Ticket: contact person: Ravi Shankar, phone on file.", ["Ravi Shankar"]),
+        ("Agent: Thanks for waiting.\nCustomer: Sure.", []),
+        ("用户：订票人温子仁，手机稍后发。", ["温子仁"]),
+        ("客服：您的外卖由骑手常乐配送。", ["常乐"]),
+        ("用户：你好，是苏晴晴吗？快递到了。", ["苏晴晴"]),
+    ],
+)
+def test_when_a_cue_has_a_colon_or_a_role_noun_then_the_name_is_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -35,7 +35,9 @@ EN_CUES = (
     "caller", "client", "member", "cardholder", "holder", "speaking with", "speaking",
     "spoke to", "spoke with", "talked to", "ask for", "call me", "recipient is", "agent",
     "thanks", "thank you", "hi", "hello", "hey", "bye", "sorry", "under the name",
-    "addressed to", "attn", "attention",
+    "addressed to", "attn", "attention", "name on card", "name on the card", "contact person",
+    "contact name", "full name", "account name", "passenger", "guest", "signed", "regards",
+    "sincerely", "identified as", "named", "applicant",
 )  # fmt: skip
 ZH_CUES = (
     "我叫", "叫", "名字是", "中文名", "英文名", "收件人", "收货人", "联系人", "持卡人",
@@ -57,7 +59,7 @@ _CUE_STARTS = "".join(sorted({c.lower() + c.upper() for c in _EN_STARTS} | {c[0]
 CUE_RE = re.compile(
     regex_skip.skip_to(
         _CUE_STARTS,
-        rf"(?:{_START}(?:{_EN_CUE})[ \t,]+|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
+        rf"(?:{_START}(?:{_EN_CUE})(?::[ \t]*|[ \t,]+)|(?:{_START}[Nn]ame|{_ZH_CUE})[ \t:：]*)"
         rf"(?P<first>{_WORD})(?:{_INITIAL}[ \t]+(?P<second>{_WORD}))?",
     )
 )
@@ -156,7 +158,7 @@ def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
     names differ), unless one of them marks an organisation or is a known non-name.
     """
     first, second = m.group("first"), m.group("second")
-    if _is_non_name(first):
+    if _is_non_name(first) or _is_speaker_label(m):
         return None
     if second is not None and not _is_non_name(second):
         return (m.start("first"), m.end("second"), 0.9)
@@ -168,6 +170,14 @@ def _cued_name(m: re.Match[str]) -> tuple[int, int, float] | None:
     if _in_list(first, _first_names()):
         return (m.start("first"), m.end("first"), 0.85)
     return None
+
+
+def _is_speaker_label(m: re.Match[str]) -> bool:
+    """A cue word with a colon at the start of a line is a speaker ("Agent: Thanks"), not a cue
+    ("name on card: Wei Zhang")."""
+    text, start = m.string, m.start()
+    at_line_start = start == 0 or text[start - 1] == "\n"
+    return at_line_start and ":" in text[start : m.start("first")]
 
 
 def _pairs(text: str) -> Iterator[tuple[int, int, float]]:

@@ -180,6 +180,7 @@ def test_when_a_po_box_has_no_town_then_it_is_not_an_address():
         "天津市南开区鞍山西道 192 号",
         "612 Calle Del Sol, Santa Fe, NM 87501",
         "88 Colin P Kelly Jr St, San Francisco, CA 94107",
+        "501 Broadway, Nashville, TN 37203",
     ],
 )
 def test_when_numbers_are_spaced_or_the_street_word_leads_then_the_address_is_whole(address: str):

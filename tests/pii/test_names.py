@@ -355,3 +355,17 @@ def test_when_a_cue_has_a_colon_or_a_role_noun_then_the_name_is_found(
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工单：已安排工程师孔德明明天上门。", ["孔德明"]),
+        ("坐席：感谢晋先生的耐心等待。", ["晋先生"]),
+        ("工单：投诉人：晏菲，投诉内容：配送超时。", ["晏菲"]),
+    ],
+)
+def test_when_a_word_touches_the_name_on_either_side_then_the_name_keeps_its_edges(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -28,7 +28,8 @@ STRONG_LEFT_CUES = (
     "乘机人", "账户持有人", "法定代表人", "授权人", "代理人", "借款人", "收款人", "付款人",
     "汇款人", "订购人", "下单人", "对接人", "申请人", "称呼", "本人姓名", "真实姓名",
     "订票人", "购票人", "取票人", "取件人", "报案人", "委托人", "监护人", "担保人", "承租人",
-    "出租人", "参保人", "就诊人", "学员", "学生姓名", "住户",
+    "出租人", "参保人", "就诊人", "学员", "学生姓名", "住户", "投诉人", "来电人", "报修人",
+    "反映人", "举报人", "咨询人",
     "写成", "写上", "名字写", "本人", "全名", "名字", "姓名叫", "联系人姓名", "客户姓名",
     # Mixed texts introduce Chinese names in English too (my name is 王伟, recipient写林建).
     "name is", "Name", "name", "I'm", "I am", "recipient", "Recipient", "contact", "recipient写",
@@ -71,6 +72,17 @@ RIGHT_CUES = (
     "总是", "告诉", "让", "给", "送", "上门", "联系", "打电话", "是我", "就是我",
     "配送", "派送", "处理", "负责", "跟进", "接待", "回复", "吗",
 )  # fmt: skip
+
+
+# Words that often follow a name straight on (孔德明明天上门, 王志强今天来电) and start with a
+# character that could be a given name's: seeing one, the name ends before it.
+WORDS_AFTER_NAME = (
+    "明天", "今天", "昨天", "后天", "前天", "上午", "下午", "中午", "晚上", "早上", "马上",
+    "刚才", "已经", "一直", "现在",
+)  # fmt: skip
+# Words ending in a surname character (感谢 ends in 谢): no name starts on their last character,
+# so 感谢晋先生 is 晋先生, not 谢晋先生.
+WORDS_ENDING_IN_SURNAME = ("感谢", "多谢", "谢谢", "致谢", "答谢", "鸣谢", "道谢")
 
 
 @functools.cache
@@ -116,7 +128,7 @@ def find_chinese_names(text: str) -> Iterator[tuple[int, int, float]]:
 def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
     """The name starting at `start`, if a surname starts there and the context allows one."""
     surname_len = _surname_length(text, start)
-    if not surname_len:
+    if not surname_len or (start > 0 and text[start - 1 : start + 1] in WORDS_ENDING_IN_SURNAME):
         return None
     after = start + surname_len
     for title in TITLES + SURNAME_TITLES:
@@ -187,7 +199,8 @@ def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[i
     """
     known = _known_given_length(text, start)
     if known >= 2:
-        return 2, known == 3
+        # 孔德明明天上门: the third character starts a word (明天), so the name ends before it.
+        return 2, known == 3 and not text.startswith(WORDS_AFTER_NAME, start + 2)
     n = known
     while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
         n += 1

@@ -23,8 +23,8 @@ _SUFFIX = (
 )
 # A street name's words: capitalized, ordinals, and initials (Colin P Kelly Jr St).
 _NAME = r"(?:(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|\d{1,3}(?:st|nd|rd|th)|[A-Z](?=[ ]))"
-# Streets named with a leading word instead of a suffix (612 Calle Del Sol, 40 Camino Real):
-# without the suffix only the city and state after them make them an address.
+# Streets named with a leading word instead of a suffix (612 Calle Del Sol, 40 Camino Real), and
+# the few named with none (501 Broadway): only the city and state after them make an address.
 _PREFIX = r"(?:Calle|Camino|Avenida|Paseo|Via|Rue|Avenue of the)"
 _HOUSE = r"(?<![A-Za-z0-9])\d{1,6}(?:-\d{1,4}|[A-Z](?![A-Za-z]))?"
 _UNIT = (
@@ -49,7 +49,7 @@ def _address_re() -> re.Pattern[str]:
     place = rf",[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9])"
     # A post-office box is an address only with its town: "PO Box 12" alone is not.
     # Every address starts with a house number or a P; the engine skips to those (regex_skip).
-    prefixed = rf"{_HOUSE}[ ]{_PREFIX}(?:[ ]{_NAME}){{1,3}}{_UNIT}?"
+    prefixed = rf"{_HOUSE}[ ](?:{_PREFIX}(?:[ ]{_NAME}){{1,3}}|Broadway|The Embarcadero){_UNIT}?"
     return re.compile(
         regex_skip.skip_to(r"\dP", rf"{street}(?:{place})?|{prefixed}{place}|{_PO_BOX}{place}")
     )

@@ -525,12 +525,69 @@ mixed|ticket|工单：客户[[PERSON:Grace Liu]]，email [[EMAIL:grace.liu@hku.h
 """
 
 
+# Fourth batch, written after the third round of fixes.
+TEXTS_4 = r"""
+zh|call|坐席：请问您是[[PERSON:耿佳怡女士]]吗？\n客户：对。
+zh|chat|用户：这单是帮同事[[PERSON:蒋雯雯]]买的。
+zh|ticket|工单：已安排工程师[[PERSON:孔德明]]明天上门。
+zh|chat|用户：收货人是[[PERSON:邬佳佳]]，电话[[CN_MOBILE:13800001111]]。
+zh|chat|用户：我家孩子叫[[PERSON:戚晨阳]]，报的是周末班。
+zh|call|客户：他叫[[PERSON:隋东]]，是我们的司机。
+zh|ticket|工单：投诉人：[[PERSON:晏菲]]，投诉内容：配送超时。
+zh|chat|用户：持卡人为[[PERSON:闵浩然]]，卡号[[BANK_CARD:@BANK16@]]。
+zh|chat|用户：乘机人 [[PERSON:屈文博]]，护照[[PASSPORT:E57302186]]。
+zh|call|坐席：感谢[[PERSON:晋先生]]的耐心等待。
+zh|chat|用户：把发票开给[[PERSON:卫小宝]]就行。
+zh|chat|用户：账户名：[[PERSON:米雪]]
+en|ticket|Ticket: per my conversation with [[PERSON:Aaron Goldberg]], the fee is waived.
+en|ticket|Ticket: refund approved for [[PERSON:Maria Gonzalez-Ruiz]].
+en|chat|Agent: The caller, [[PERSON:Devon Whitaker]], said the parcel was damaged.
+en|ticket|Ticket: Patient: [[PERSON:Ethan Cole]], callback requested.
+en|chat|Customer: I spoke to a rep named [[PERSON:Jasmine]] yesterday.
+en|ticket|Ticket: From: [[PERSON:Olivia Bennett]] <[[EMAIL:olivia.b@gmail.com]]>
+en|chat|Agent: Hey [[PERSON:Sam]], your order <<ORDER_NO:W2281934>> is on its way.
+zh|chat|用户：地址[[ADDRESS:北京市通州区梨园镇云景东路1号院7号楼2单元]]。
+zh|chat|用户：寄到[[ADDRESS:江苏省无锡市滨湖区蠡湖大道1800号]]。
+zh|ticket|工单：地址[[ADDRESS:浙江省宁波市鄞州区首南街道天童南路588号宁波文化广场]]。
+zh|chat|用户：地址：[[ADDRESS:青海省西宁市城西区五四大街39号]]
+zh|chat|用户：寄到[[ADDRESS:吉林省延边朝鲜族自治州延吉市光明街168号]]。
+zh|chat|用户：公司在[[ADDRESS:河北省石家庄市长安区中山东路39号勒泰中心A座2808]]。
+zh|chat|用户：地址[[ADDRESS:福建省福州市鼓楼区五四路158号环球广场12层]]。
+zh|chat|用户：送到[[ADDRESS:重庆市江北区观音桥步行街9号]]。
+zh|chat|用户：地址是[[ADDRESS:湖南省长沙市岳麓区麓山南路932号]]，湖南大学里面。
+zh|ticket|工单：地址[[ADDRESS:上海市浦东新区陆家嘴环路1000号恒生银行大厦]]。
+zh|chat|用户：地址[[ADDRESS:贵州省黔东南苗族侗族自治州凯里市北京东路1号]]。
+zh|chat|用户：我在[[ADDRESS:西藏日喀则市桑珠孜区上海中路8号]]。
+en|chat|Customer: ship to [[ADDRESS:2211 N First St, San Jose, CA 95131]]
+en|ticket|Ticket: address [[ADDRESS:700 Pennsylvania Ave SE, Washington, DC 20003]].
+en|chat|Customer: I'm at [[ADDRESS:1 Main St Unit 4B, Boston, MA 02129]]
+en|chat|Customer: the venue is [[ADDRESS:501 Broadway, Nashville, TN 37203]]
+zh|chat|用户：手机号码:[[CN_MOBILE:13800001111]]，座机 [[CN_LANDLINE:010-6123-4567]]。
+zh|chat|用户：Tel: [[CN_LANDLINE:+86 (21) 6432 8870]]
+zh|call|客户：电话号码是[[CN_MOBILE:一八八一二三四五六七八]]，对。
+en|chat|Customer: Phone: [[US_PHONE:1 (415) 555-0100]]
+en|chat|Customer: SSN: [[US_SSN:123456789]]
+en|chat|Customer: amex [[CREDIT_CARD:3782 822463 10005]]
+en|chat|Customer: card [[CREDIT_CARD:5555 5555 5555 4444]]
+zh|chat|用户：邮箱[[EMAIL:li-ming@my-company.com.cn]]。
+zh|ticket|工单：工单号<<ORDER_NO:INC0012345>>，保单号<<ORDER_NO:P2024061800001>>。
+zh|chat|用户：快递单<<TRACKING_NO:75312345678901>>到哪了？
+zh|chat|用户：还款金额<<AMOUNT:3,456.78>>元，年费<<AMOUNT:¥688>>/年。
+zh|chat|用户：手机是<<PRODUCT_MODEL:IP68>>防水的吗？型号<<PRODUCT_MODEL:iPhone 15 Pro Max>>。
+en|ticket|Ticket: Case #: <<ORDER_NO:12-345-6789>> opened.
+en|chat|Agent: Toll-free <<HOTLINE:1-888-555-0155>>, open 24/7.
+en|chat|Customer: USPS tracking <<TRACKING_NO:9400 1000 0000 0000 0000 00>>
+en|chat|Customer: routing <<ORDER_NO:121000248>>, account ending <<CARD_TAIL:3321>>
+zh|chat|用户：版本<<VERSION:v15.2.1.0>>（build <<VERSION:1234>>）还是闪退。
+"""
+
+
 _MARK = re.compile(r"\[\[([A-Z_]+):(.*?)\]\]|<<([A-Z_]+):(.*?)>>")
 
 
 def build() -> list[dict[str, object]]:
     records: list[dict[str, object]] = []
-    lines = (TEXTS + TEXTS_2 + TEXTS_3).strip().splitlines()
+    lines = (TEXTS + TEXTS_2 + TEXTS_3 + TEXTS_4).strip().splitlines()
     for n, line in enumerate(ln for ln in lines if ln.strip()):
         lang, channel, marked = line.split("|", 2)
         marked = marked.replace("\\n", "\n")

@@ -300,7 +300,8 @@ def test_when_a_cue_precedes_one_word_that_is_only_a_surname_then_it_is_not_a_na
         ("Caller: Hi, it's Thomas J. Whitfield, my number changed.", ["Thomas J. Whitfield"]),
         ("Ticket: customer Rebecca O'Donnell was notified.", ["Rebecca O'Donnell"]),
         ("Customer: hello, Siobhan McAllister here.", ["Siobhan McAllister"]),
-        ("Ticket: email from Nadia Rahman about a refund.", ["Nadia Rahman"]),
+        ("Ticket: Fatima Al-Sayed from Acme Logistics called.", ["Fatima Al-Sayed"]),
+        ("Ticket: caller identified as Gregory P. Lindqvist.", ["Gregory P. Lindqvist"]),
         ("Ticket: customer Linda Park asked for a refund.", ["Linda Park"]),
         ("Agent: Dr. Ngozi Okonjo-Iweala, your appointment is confirmed.", ["Ngozi Okonjo-Iweala"]),
         ("坐席：请问是Mr. Thompson吗？\n客户：yes，我是Thompson。", ["Thompson", "Thompson"]),
@@ -317,6 +318,8 @@ def test_when_english_names_have_initials_prefixes_or_unlisted_surnames_then_the
     [
         "Customer: I'm at 612 Calle Del Sol, Santa Fe, NM 87501.",
         "Customer: we met in Santa Fe, NM last year.",
+        "Customer: I flew in from Austin Texas last week.",
+        "Customer: my Chase Sapphire card was declined.",
         "用户：我是房东的朋友，帮他问一下。",
         "用户：我想找王老吉的客服。",
     ],

@@ -202,11 +202,15 @@ def _is_person_pair(text: str, m: re.Match[str]) -> bool:
         return False
     if _is_surname_word(last):
         return True
-    # A surname from no list (held-out names differ: Al-Sayed, Rahman) after a known given name,
-    # where the pair stands alone: not inside a longer run of capitalized words (Calle Del Sol,
-    # Santa Fe Trail), not before a state (Santa Fe, NM).
+    # A surname from no list (held-out names differ) after a known given name, only where it is
+    # shaped like a surname (Al-Sayed, O'Neil) or a middle initial says a person is meant (Gregory
+    # P. Lindqvist): a plain capitalized word after a given name is as often a place or a brand
+    # (Austin Texas, Chase Sapphire, Ray Ban). And only where the pair stands alone: not inside
+    # a longer run of capitalized words (Calle Del Sol), not before a state (Santa Fe, NM).
+    shaped = any(c in last for c in "-'") or "." in text[m.end(1) : m.start(2)]
     before = text[max(0, m.start() - 30) : m.start()]
-    return _CAPITALIZED_BEFORE.search(before) is None and _PLACE_AFTER.match(text, m.end()) is None
+    alone = _CAPITALIZED_BEFORE.search(before) is None and _PLACE_AFTER.match(text, m.end()) is None
+    return shaped and alone
 
 
 _CAPITALIZED_BEFORE = re.compile(r"[A-Z][A-Za-z'\-]*\.?[ \t]+$")

@@ -372,3 +372,16 @@ def test_when_a_word_touches_the_name_on_either_side_then_the_name_keeps_its_edg
     text: str, expected: list[str]
 ):
     assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("用户：发件人：贝雨辰，收件人：凤兰兰。", ["贝雨辰", "凤兰兰"]),
+        ("用户：我是杭州的客户。", []),
+    ],
+)
+def test_when_a_surname_is_added_then_names_are_found_and_its_words_are_not(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

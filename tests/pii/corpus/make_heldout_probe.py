@@ -96,6 +96,7 @@ TOKENS = {
     "@BANKORDER@": lambda: card("6217", 16),
     "@ID6444@": lambda: (lambda v: f"{v[:6]} {v[6:10]} {v[10:14]} {v[14:]}")(cn_id()),
     "@LUHNORDERG@": lambda: group4(card("8800", 16)),
+    "@BANKWIDE@": lambda: card("6228", 19).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
     "@LUHNORDER@": lambda: card("2024", 16),
 }
 
@@ -582,12 +583,62 @@ zh|chat|用户：版本<<VERSION:v15.2.1.0>>（build <<VERSION:1234>>）还是�
 """
 
 
+# Fifth batch, written after the fourth round of fixes: the less-tested types, mixed texts,
+# masked values.
+TEXTS_5 = r"""
+zh|chat|用户：护照号码是[[PASSPORT:G３８２１０４６７]]。
+en|chat|Customer: Passport number [[PASSPORT:E 1234 5678]], issued in Beijing.
+zh|ticket|工单：旅行证件号[[PASSPORT:EA2390187]]，客户[[PERSON:汤子琪]]申请改签。
+zh|chat|用户：护照号后四位<<CARD_TAIL:1234>>，其他的不方便说。
+zh|chat|用户：产品编号<<PRODUCT_MODEL:G12345678>>的耳机有杂音。
+en|chat|Customer: SSN ending in <<CARD_TAIL:4421>>
+en|chat|Customer: ssn: [[US_SSN:532 12 9087]]
+en|ticket|Ticket: Social Security No. [[US_SSN:321-54-9876]] on the W-9.
+en|chat|Customer: my ITIN is <<BAD_CHECKSUM_ID:912-78-1234>>, not an SSN
+en|chat|Customer: contact me at [[EMAIL:JANE_DOE99@YAHOO.COM]]
+zh|chat|用户：邮箱[[EMAIL:abc@qq.com]];[[EMAIL:def_1@163.com]]，两个都行。
+en|ticket|Ticket: reply-to [[EMAIL:x.y-z@sub-domain.example.org]] per customer.
+en|chat|Customer: Visa [[CREDIT_CARD:4111 1111 1111 1111]] exp <<DATE:12/26>> CVV <<OTP:123>>
+en|chat|Customer: MC [[CREDIT_CARD:5105-1051-0510-5100]]
+en|chat|Customer: Amex [[CREDIT_CARD:3714-496353-98431]]
+en|ticket|Ticket: card no. [[CREDIT_CARD:4012888888881881]] flagged for fraud.
+zh|chat|用户：身份证：[[CN_ID:11010519491231002X]]（末位是X）
+en|ticket|Ticket: ID: [[CN_ID:@ID@]] (PRC resident ID) verified.
+zh|chat|用户：银行卡号：[[BANK_CARD:@BANKWIDE@]]
+mixed|chat|用户：我的Alipay账号是[[CN_MOBILE:13912345678]]。
+mixed|chat|用户：call我 at [[CN_MOBILE:138 1234 5678]]，after 6pm。
+mixed|chat|用户：WeChat号<<STAFF_ID:wxid_abc123>>，加我。
+mixed|ticket|工单：客户Ms. [[PERSON:Li]]（[[PERSON:李女士]]）反馈app闪退，version <<VERSION:6.2.0.11>>。
+mixed|call|坐席：请问您的email？\n客户：[[EMAIL:tom.wu@126.com]]，tom点wu。
+mixed|chat|用户：我的IP是[[IP_ADDRESS:180.101.49.12]]，VPN关了。
+mixed|chat|用户：我叫[[PERSON:Anna Schmidt]]，德国人，passport [[PASSPORT:EC1234567]]是中国签发的。
+zh|chat|用户：座机[[CN_LANDLINE:010-62345678]]-<<EXTENSION:801>>。
+en|chat|Customer: office line [[CN_LANDLINE:0755 8888 6666]] ext <<EXTENSION:123>>
+zh|chat|用户：电话[[CN_MOBILE:13812345678]]（本人）。
+zh|chat|用户：工号<<STAFF_ID:A1234>>的坐席态度不好。
+zh|ticket|工单：物流单号<<TRACKING_NO:JT5012345678901>>，SN码<<PRODUCT_MODEL:C02XK0ABJGH5>>。
+zh|chat|用户：手机IMEI <<PRODUCT_MODEL:356938035643809>>，被锁了。
+zh|chat|用户：SIM卡ICCID <<PRODUCT_MODEL:89860012345678901234>>。
+zh|chat|用户：手机号<<MASKED:138****5678>>是我的。
+zh|chat|用户：身份证<<MASKED:4401**********0005>>，我核对过了。
+zh|chat|用户：卡号<<MASKED:6222 **** **** 1234>>。
+zh|chat|用户：身份证后6位<<CARD_TAIL:123456>>。
+zh|chat|用户：房间号<<CARD_TAIL:1203>>，在18楼。
+zh|ticket|工单：<<TIME:2000-01-01 00:00:00>>系统默认时间，批次号<<ORDER_NO:20240618001>>。
+zh|chat|用户：充了<<AMOUNT:100元>>话费没到账，拨<<SERVICE_NUMBER:10086>>也没用。
+zh|call|客户：你好，我是[[PERSON:穆晓丹]]，我的手机号[[CN_MOBILE:幺五零 幺二三四 五六七八]]。
+zh|chat|用户：发件人：[[PERSON:贝雨辰]]，收件人：[[PERSON:凤兰兰]]。
+en|call|Agent: Am I speaking with Mrs. [[PERSON:Ortiz]]?\nCaller: Yes.
+en|ticket|Ticket: [[PERSON:Jonathan Ashby-Clarke]] called twice about card [[CREDIT_CARD:@VISAG@]].
+"""
+
+
 _MARK = re.compile(r"\[\[([A-Z_]+):(.*?)\]\]|<<([A-Z_]+):(.*?)>>")
 
 
 def build() -> list[dict[str, object]]:
     records: list[dict[str, object]] = []
-    lines = (TEXTS + TEXTS_2 + TEXTS_3 + TEXTS_4).strip().splitlines()
+    lines = (TEXTS + TEXTS_2 + TEXTS_3 + TEXTS_4 + TEXTS_5).strip().splitlines()
     for n, line in enumerate(ln for ln in lines if ln.strip()):
         lang, channel, marked = line.split("|", 2)
         marked = marked.replace("\\n", "\n")

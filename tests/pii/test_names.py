@@ -379,6 +379,8 @@ def test_when_a_word_touches_the_name_on_either_side_then_the_name_keeps_its_edg
     [
         ("用户：发件人：贝雨辰，收件人：凤兰兰。", ["贝雨辰", "凤兰兰"]),
         ("用户：我是杭州的客户。", []),
+        ("客户：孟凡宇，我上周的退款到了没？", ["孟凡宇"]),
+        ("客户：明白了，谢谢。", []),
     ],
 )
 def test_when_a_surname_is_added_then_names_are_found_and_its_words_are_not(

@@ -172,7 +172,18 @@ def _judge_weak_context(
         return (start, end, 0.85)
     if text.startswith(RIGHT_CUES, end):
         return (start, end, 0.8)
+    if _opens_turn(text, start, end):
+        return (start, end, 0.75)
     return None
+
+
+def _opens_turn(text: str, start: int, end: int) -> bool:
+    """A full name (surname and two characters) that is the whole first phrase of a turn, right
+    after the speaker label and before a comma: 客户：孟凡宇，我上周的退款到了没？"""
+    if end - start < 3 or start == 0 or text[start - 1] not in "：:" or end >= len(text):
+        return False
+    label_start = text.rfind("\n", 0, start) + 1
+    return start - label_start <= 6 and text[end] in "，,"
 
 
 def _has_weak_cue(text: str, start: int) -> bool:

@@ -39,6 +39,8 @@ ADVERSARIAL = {
     "mapped addresses": "::ffff:1.",
     "leading-word streets": "1 Calle Del ",
     "dotted mobiles": "+86.138.",
+    "names opening turns": "：孟凡宇，",
+    "repeated names": "Mr. Thompson 我是Thompson ",
 }
 
 

@@ -19,6 +19,7 @@ TITLES = ("先生", "女士", "小姐", "太太")
 # person has no other name in the text, so the title is labelled with the surname. After a full
 # name they stay outside the span (李强经理 is 李强), as job titles do.
 SURNAME_TITLES = ("老师", "经理")
+_ALL_TITLES = TITLES + SURNAME_TITLES
 
 # Said right before a name, and only before a name: these outweigh the stoplist.
 STRONG_LEFT_CUES = (
@@ -82,7 +83,7 @@ WORDS_AFTER_NAME = (
 )  # fmt: skip
 # Words ending in a surname character (感谢 ends in 谢): no name starts on their last character,
 # so 感谢晋先生 is 晋先生, not 谢晋先生.
-WORDS_ENDING_IN_SURNAME = ("感谢", "多谢", "谢谢", "致谢", "答谢", "鸣谢", "道谢")
+WORDS_ENDING_IN_SURNAME = frozenset(("感谢", "多谢", "谢谢", "致谢", "答谢", "鸣谢", "道谢"))
 
 
 @functools.cache
@@ -128,12 +129,12 @@ def find_chinese_names(text: str) -> Iterator[tuple[int, int, float]]:
 def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
     """The name starting at `start`, if a surname starts there and the context allows one."""
     surname_len = _surname_length(text, start)
-    if not surname_len or (start > 0 and text[start - 1 : start + 1] in WORDS_ENDING_IN_SURNAME):
+    if not surname_len or text[start - 1 : start + 1] in WORDS_ENDING_IN_SURNAME:
         return None
     after = start + surname_len
-    for title in TITLES + SURNAME_TITLES:
-        if text.startswith(title, after):
-            return (start, after + len(title), 0.9)
+    if text.startswith(_ALL_TITLES, after):
+        title = next(t for t in _ALL_TITLES if text.startswith(t, after))
+        return (start, after + len(title), 0.9)
     strong = _has_strong_cue(text, start)
     weak = not strong and _has_weak_cue(text, start)
     given, runs_on = _given_length(text, after, strong=strong, weak=weak)
@@ -182,8 +183,11 @@ def _opens_turn(text: str, start: int, end: int) -> bool:
     after the speaker label and before a comma: 客户：孟凡宇，我上周的退款到了没？"""
     if end - start < 3 or start == 0 or text[start - 1] not in "：:" or end >= len(text):
         return False
-    label_start = text.rfind("\n", 0, start) + 1
-    return start - label_start <= 6 and text[end] in "，,"
+    # The line must start at most 6 characters back (the speaker label); looking no further
+    # keeps this constant-time.
+    lo = max(0, start - 7)
+    newline = text.rfind("\n", lo, start)
+    return (newline >= 0 or lo == 0) and text[end] in "，,"
 
 
 def _has_weak_cue(text: str, start: int) -> bool:

@@ -43,15 +43,19 @@ def _address_re() -> re.Pattern[str]:
     rows = [line.split("\t") for line in load_lines("us_states.txt")]
     states = "|".join([name for _, name in rows] + [code for code, _ in rows])
     street = (
-        rf"{_HOUSE}[ ](?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}"
+        rf"(?:[NSEW]\.?[ ])?{_NAME}(?:[ ]{_NAME}){{0,3}}"
         rf"[ ]{_SUFFIX}(?![A-Za-z])(?:[ ](?:NW|NE|SW|SE|N|S|E|W)(?![A-Za-z0-9]))?{_UNIT}?"
     )
     place = rf",[ ]{_CITY},?[ ](?:{states})(?:[ ]\d{{5}}(?:-\d{{4}})?)?(?![A-Za-z0-9])"
+    prefixed = rf"(?:{_PREFIX}(?:[ ]{_NAME}){{1,3}}|Broadway|The Embarcadero){_UNIT}?"
     # A post-office box is an address only with its town: "PO Box 12" alone is not.
-    # Every address starts with a house number or a P; the engine skips to those (regex_skip).
-    prefixed = rf"{_HOUSE}[ ](?:{_PREFIX}(?:[ ]{_NAME}){{1,3}}|Broadway|The Embarcadero){_UNIT}?"
+    # Every address starts with a house number or a P; the engine skips to those (regex_skip),
+    # and the house number is matched once for both street forms.
     return re.compile(
-        regex_skip.skip_to(r"\dP", rf"{street}(?:{place})?|{prefixed}{place}|{_PO_BOX}{place}")
+        regex_skip.skip_to(
+            r"\dP",
+            rf"{_HOUSE}[ ](?:{street}(?:{place})?|{prefixed}{place})|{_PO_BOX}{place}",
+        )
     )
 
 

@@ -120,11 +120,13 @@ def _repeated(text: str, found: list[tuple[int, int, float]]) -> Iterator[tuple[
     if not words or len(words) > _MAX_REPEATED:
         return
     # str.find per word, not a regex compiled per text: few words, and find runs in C.
+    ends = {end for _, end, _ in found}
     for word in words:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
-            if _stands_alone(text, at, end):
+            # The word is each found name's last (a set, so many names stay linear): skip those.
+            if end not in ends and _stands_alone(text, at, end):
                 yield (at, end, 0.7)
             at = text.find(word, end)
 

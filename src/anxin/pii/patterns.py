@@ -152,7 +152,7 @@ PASSPORT = PatternSpec(
 
 # An address may run on from the word IP (IP2408:8207::1b, ip117.136.45.201); any other letter
 # or digit before it means it is part of a longer token.
-_AFTER_IP = r"(?<=IP)|(?<=ip)|(?<=Ip)"
+_AFTER_IP = r"(?<=[Ii][Pp])"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _HEX = r"[0-9A-Fa-f]{1,4}"
 _VERSION_WORDS = (
@@ -166,7 +166,7 @@ IPV4 = PatternSpec(
     starts=r"\d",
     type=PiiType.IP_ADDRESS,
     regex=(
-        r"(?:" + _AFTER_IP + r"|(?<![0-9A-Za-z.]))(?:" + _OCTET + r"\.){3}" + _OCTET
+        r"(?:(?<![0-9A-Za-z.])|" + _AFTER_IP + r")(?:" + _OCTET + r"\.){3}" + _OCTET
         + r"(?![0-9A-Za-z]|\.\d)"
     ),
     score=0.85,
@@ -184,7 +184,7 @@ IPV6 = PatternSpec(
     starts="0-9A-Fa-f:",
     type=PiiType.IP_ADDRESS,
     regex=(
-        r"(?:" + _AFTER_IP + r"|(?<![0-9A-Za-z:.]))(?:(?:" + _HEX + r":){7}" + _HEX
+        r"(?:(?<![0-9A-Za-z:.])|" + _AFTER_IP + r")(?:(?:" + _HEX + r":){7}" + _HEX
         + r"|::[Ff]{4}:(?:" + _OCTET + r"\.){3}" + _OCTET
         + r"|(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?::(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?)"
         + r"(?![0-9A-Za-z:]|\.\d)"

@@ -171,3 +171,17 @@ def test_when_a_us_address_has_a_ranged_number_a_saint_or_a_po_box_then_it_is_wh
 
 def test_when_a_po_box_has_no_town_then_it_is_not_an_address():
     assert addresses_in("Customer: My PO Box 12 is closed.") == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "山西省太原市小店区长治路 111 号 A 座 1203 室",
+        "天津市南开区鞍山西道 192 号",
+        "612 Calle Del Sol, Santa Fe, NM 87501",
+        "88 Colin P Kelly Jr St, San Francisco, CA 94107",
+        "501 Broadway, Nashville, TN 37203",
+    ],
+)
+def test_when_numbers_are_spaced_or_the_street_word_leads_then_the_address_is_whole(address: str):
+    assert addresses_in(f"用户：寄到{address}，谢谢。") == [address]

@@ -25,10 +25,10 @@ OVERALL_F1_FLOOR = 0.98
 NEGATIVES_FLAGGED_CEILING = 10  # of 4,802 hard negatives; 0 measured
 
 
-def score(tmp_path: Path) -> dict[str, Any]:
+def score(tmp_path: Path, corpus: str = "dev.jsonl") -> dict[str, Any]:
     detector = default_detector()
     predictions = tmp_path / "predictions.jsonl"
-    with (CORPUS / "dev.jsonl").open(encoding="utf-8") as gold, predictions.open("w") as out:
+    with (CORPUS / corpus).open(encoding="utf-8") as gold, predictions.open("w") as out:
         for line in gold:
             record = json.loads(line)
             entities = [
@@ -36,7 +36,7 @@ def score(tmp_path: Path) -> dict[str, Any]:
                 for s in detector.detect(record["text"])
             ]
             out.write(json.dumps({"id": record["id"], "entities": entities}) + "\n")
-    scorer = [sys.executable, str(CORPUS / "score.py"), str(CORPUS / "dev.jsonl")]
+    scorer = [sys.executable, str(CORPUS / "score.py"), str(CORPUS / corpus)]
     result = subprocess.run(
         [*scorer, str(predictions), "--json"],
         capture_output=True,

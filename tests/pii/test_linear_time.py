@@ -33,6 +33,14 @@ ADVERSARIAL = {
     "full-width digits": "１，",
     "mobiles": "13812345678 ",
     "ids in context": "身份证440106196403030005",
+    "titled names": "Mr. Whitfield ",
+    "unlisted surnames": "Fatima Al-Sayed ",
+    "middle initials": "Thomas J. ",
+    "mapped addresses": "::ffff:1.",
+    "leading-word streets": "1 Calle Del ",
+    "dotted mobiles": "+86.138.",
+    "names opening turns": "：孟凡宇，",
+    "repeated names": "Mr. Thompson 我是Thompson ",
 }
 
 

@@ -292,3 +292,98 @@ def test_when_a_company_or_an_agent_introduces_itself_then_only_the_agent_is_a_n
 @pytest.mark.parametrize("text", ["Agent: This is Apple.", "Customer: It's Apple, not Samsung."])
 def test_when_a_cue_precedes_one_word_that_is_only_a_surname_then_it_is_not_a_name(text: str):
     assert names_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Caller: Hi, it's Thomas J. Whitfield, my number changed.", ["Thomas J. Whitfield"]),
+        ("Ticket: customer Rebecca O'Donnell was notified.", ["Rebecca O'Donnell"]),
+        ("Customer: hello, Siobhan McAllister here.", ["Siobhan McAllister"]),
+        ("Ticket: Fatima Al-Sayed from Acme Logistics called.", ["Fatima Al-Sayed"]),
+        ("Ticket: caller identified as Gregory P. Lindqvist.", ["Gregory P. Lindqvist"]),
+        ("Ticket: customer Linda Park asked for a refund.", ["Linda Park"]),
+        ("Agent: Dr. Ngozi Okonjo-Iweala, your appointment is confirmed.", ["Ngozi Okonjo-Iweala"]),
+        ("坐席：请问是Mr. Thompson吗？\n客户：yes，我是Thompson。", ["Thompson", "Thompson"]),
+    ],
+)
+def test_when_english_names_have_initials_prefixes_or_unlisted_surnames_then_they_are_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customer: I'm at 612 Calle Del Sol, Santa Fe, NM 87501.",
+        "Customer: we met in Santa Fe, NM last year.",
+        "Customer: I flew in from Austin Texas last week.",
+        "Customer: my Chase Sapphire card was declined.",
+        "用户：我是房东的朋友，帮他问一下。",
+        "用户：我想找王老吉的客服。",
+    ],
+)
+def test_when_place_brand_or_role_words_look_like_names_then_nothing_is_found(text: str):
+    assert names_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("坐席：郑老师您好，课程已退款。", ["郑老师"]),
+        ("用户：请转告司马经理，合同签好了。", ["司马经理"]),
+        ("工单：客户宓雨桐办公电话已登记。", ["宓雨桐"]),
+        ("用户：欧阳娜娜是我，我要改地址。", ["欧阳娜娜"]),
+    ],
+)
+def test_when_a_surname_is_rare_or_takes_a_form_of_address_then_the_name_is_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Agent: name on card: Wei Zhang?", ["Wei Zhang"]),
+        ("Ticket: contact person: Ravi Shankar, phone on file.", ["Ravi Shankar"]),
+        ("Agent: Thanks for waiting.\nCustomer: Sure.", []),
+        ("用户：订票人温子仁，手机稍后发。", ["温子仁"]),
+        ("客服：您的外卖由骑手常乐配送。", ["常乐"]),
+        ("用户：你好，是苏晴晴吗？快递到了。", ["苏晴晴"]),
+    ],
+)
+def test_when_a_cue_has_a_colon_or_a_role_noun_then_the_name_is_found(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工单：已安排工程师孔德明明天上门。", ["孔德明"]),
+        ("坐席：感谢晋先生的耐心等待。", ["晋先生"]),
+        ("工单：投诉人：晏菲，投诉内容：配送超时。", ["晏菲"]),
+    ],
+)
+def test_when_a_word_touches_the_name_on_either_side_then_the_name_keeps_its_edges(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("用户：发件人：贝雨辰，收件人：凤兰兰。", ["贝雨辰", "凤兰兰"]),
+        ("用户：我是杭州的客户。", []),
+        ("客户：孟凡宇，我上周的退款到了没？", ["孟凡宇"]),
+        ("客户：明白了，谢谢。", []),
+    ],
+)
+def test_when_a_surname_is_added_then_names_are_found_and_its_words_are_not(
+    text: str, expected: list[str]
+):
+    assert names_in(text) == expected

@@ -46,6 +46,8 @@ def test_resident_id_rules(value: str, valid: bool):
     [
         ("cn_mobile", "+86 138 1234 5678", True),
         ("cn_mobile", "12812345678", False),
+        ("cn_mobile", "138.1234.5678", True),
+        ("cn_mobile", "1-646-555-0133", False),  # a North American number with its trunk 1
         ("cn_landline", "0755-8765432", True),
         ("cn_landline", "010-0234567", False),
         ("bank_card", "6230582240707196", True),

@@ -20,11 +20,13 @@ from anxin.pii.lexicon import load_lines
 _HAN = "[\u4e00-\u9fff]"
 _NUM = "[0-9０-９一二三四五六七八九十百零〇两]"
 _ROAD = rf"{_HAN}{{1,10}}?(?:大道|大街|路|街|巷|胡同|弄|道|里)(?:{_NUM}段)?"
-_NUMBER = rf"{_NUM}{{1,5}}(?:[-－]{_NUM}{{1,4}})?(?:号院|号|弄)"
-_UNIT = rf"(?:{_NUM}|[A-Za-z]){{1,5}}(?:栋|幢|座|号楼|楼|层|单元|室|号|户|期|区|组|舍)"
+# Typed addresses sometimes set numbers apart with spaces (长治路 111 号 A 座 1203 室): one space
+# may stand before 号 or a unit word, and between the parts.
+_NUMBER = rf"{_NUM}{{1,5}}(?:[-－]{_NUM}{{1,4}})? ?(?:号院|号|弄)"
+_UNIT = rf"(?:{_NUM}|[A-Za-z]){{1,5}} ?(?:栋|幢|座|号楼|楼|层|单元|室|号|户|期|区|组|舍)"
 # A trailing bare room number (5层501) belongs to the address; a longer digit run does not.
 _ROOM = "[0-9０-９]{2,4}(?![0-9０-９A-Za-z])"
-_UNITS = rf"(?:{_UNIT}){{1,5}}(?:{_ROOM})?"
+_UNITS = rf"{_UNIT}(?: ?{_UNIT}){{0,4}}(?:{_ROOM})?"
 # A compound is whatever name comes before its building number (华润城, 星河丽景, SOHO现代城) ...
 _COMPOUND = r"(?:(?!的)[\u4e00-\u9fffA-Za-z]){2,12}?"
 # ... or, with no number after it, a name ending like a building or estate (怡化金融科技大厦).
@@ -40,7 +42,8 @@ STREET_RE = re.compile(
 )
 # Every street match ends a number or a unit: a numeral or letter right before 号, 弄, 栋, 室 ...
 # A text without one holds no address, and this one search is far cheaper than the division scan.
-_NUMBERED_PART = re.compile(rf"(?:{_NUM}|[A-Za-z])(?:号|弄|栋|幢|座|楼|层|单元|室|户|期|区|组|舍)")
+_UNIT_WORD = "(?:号|弄|栋|幢|座|楼|层|单元|室|户|期|区|组|舍)"
+_NUMBERED_PART = re.compile(rf"(?:{_NUM}|[A-Za-z]) ?{_UNIT_WORD}")
 
 # Two-character district names that are also plain words (城区, 郊区, 新区 ...).
 _GENERIC_FIRST = frozenset("城郊矿新市东西南北中")

@@ -15,6 +15,11 @@ from collections.abc import Iterator
 from anxin.pii.lexicon import load_lines, load_set
 
 TITLES = ("先生", "女士", "小姐", "太太")
+# Forms of address that make a name only right after a surname (刘经理, 郑老师, 司马经理): the
+# person has no other name in the text, so the title is labelled with the surname. After a full
+# name they stay outside the span (李强经理 is 李强), as job titles do.
+SURNAME_TITLES = ("老师", "经理")
+_ALL_TITLES = TITLES + SURNAME_TITLES
 
 # Said right before a name, and only before a name: these outweigh the stoplist.
 STRONG_LEFT_CUES = (
@@ -23,6 +28,9 @@ STRONG_LEFT_CUES = (
     "紧急联系人", "受益人", "被保人", "被保险人", "投保人", "领取人", "预订人", "入住人", "乘车人",
     "乘机人", "账户持有人", "法定代表人", "授权人", "代理人", "借款人", "收款人", "付款人",
     "汇款人", "订购人", "下单人", "对接人", "申请人", "称呼", "本人姓名", "真实姓名",
+    "订票人", "购票人", "取票人", "取件人", "报案人", "委托人", "监护人", "担保人", "承租人",
+    "出租人", "参保人", "就诊人", "学员", "学生姓名", "住户", "投诉人", "来电人", "报修人",
+    "反映人", "举报人", "咨询人", "发件人", "发货人",
     "写成", "写上", "名字写", "本人", "全名", "名字", "姓名叫", "联系人姓名", "客户姓名",
     # Mixed texts introduce Chinese names in English too (my name is 王伟, recipient写林建).
     "name is", "Name", "name", "I'm", "I am", "recipient", "Recipient", "contact", "recipient写",
@@ -45,7 +53,7 @@ LEFT_CUES = (
 # Characters that end a name after a strong cue: particles, pronouns, common verbs.
 FUNCTION_CHARS = frozenset(
     "的是在了和与及或就也都还吗呢吧啊呀说来去到给被把让向从对为以等个们这那我你他她它电手"
-    "不没很太又再才只已将会能要想"
+    "不没很太又再才只已将会能要想老"
 )
 
 # Words that, right after a candidate, make it the start of an organisation's name (安捷物流).
@@ -62,8 +70,20 @@ RIGHT_CUES = (
     "的身份证", "的账户", "的账号", "的银行卡", "的地址", "的订单", "的快递", "已签收", "签收",
     "态度", "同学", "申请", "要求", "表示", "说", "反馈", "咨询", "办理", "确认", "留言",
     "询问", "称", "打来", "在吗", "签字", "报修", "就行", "就可以", "收", "代收", "服务", "一直",
-    "总是", "告诉", "让", "给", "送", "上门", "联系", "打电话",
+    "总是", "告诉", "让", "给", "送", "上门", "联系", "打电话", "是我", "就是我",
+    "配送", "派送", "处理", "负责", "跟进", "接待", "回复", "吗",
 )  # fmt: skip
+
+
+# Words that often follow a name straight on (孔德明明天上门, 王志强今天来电) and start with a
+# character that could be a given name's: seeing one, the name ends before it.
+WORDS_AFTER_NAME = (
+    "明天", "今天", "昨天", "后天", "前天", "上午", "下午", "中午", "晚上", "早上", "马上",
+    "刚才", "已经", "一直", "现在",
+)  # fmt: skip
+# Words ending in a surname character (感谢 ends in 谢): no name starts on their last character,
+# so 感谢晋先生 is 晋先生, not 谢晋先生.
+WORDS_ENDING_IN_SURNAME = frozenset(("感谢", "多谢", "谢谢", "致谢", "答谢", "鸣谢", "道谢"))
 
 
 @functools.cache
@@ -109,12 +129,12 @@ def find_chinese_names(text: str) -> Iterator[tuple[int, int, float]]:
 def match_name_at(text: str, start: int) -> tuple[int, int, float] | None:
     """The name starting at `start`, if a surname starts there and the context allows one."""
     surname_len = _surname_length(text, start)
-    if not surname_len:
+    if not surname_len or text[start - 1 : start + 1] in WORDS_ENDING_IN_SURNAME:
         return None
     after = start + surname_len
-    for title in TITLES:
-        if text.startswith(title, after):
-            return (start, after + len(title), 0.9)
+    if text.startswith(_ALL_TITLES, after):
+        title = next(t for t in _ALL_TITLES if text.startswith(t, after))
+        return (start, after + len(title), 0.9)
     strong = _has_strong_cue(text, start)
     weak = not strong and _has_weak_cue(text, start)
     given, runs_on = _given_length(text, after, strong=strong, weak=weak)
@@ -153,7 +173,21 @@ def _judge_weak_context(
         return (start, end, 0.85)
     if text.startswith(RIGHT_CUES, end):
         return (start, end, 0.8)
+    if _opens_turn(text, start, end):
+        return (start, end, 0.75)
     return None
+
+
+def _opens_turn(text: str, start: int, end: int) -> bool:
+    """A full name (surname and two characters) that is the whole first phrase of a turn, right
+    after the speaker label and before a comma: 客户：孟凡宇，我上周的退款到了没？"""
+    if end - start < 3 or start == 0 or text[start - 1] not in "：:" or end >= len(text):
+        return False
+    # The line must start at most 6 characters back (the speaker label); looking no further
+    # keeps this constant-time.
+    lo = max(0, start - 7)
+    newline = text.rfind("\n", lo, start)
+    return (newline >= 0 or lo == 0) and text[end] in "，,"
 
 
 def _has_weak_cue(text: str, start: int) -> bool:
@@ -180,7 +214,8 @@ def _given_length(text: str, start: int, *, strong: bool, weak: bool) -> tuple[i
     """
     known = _known_given_length(text, start)
     if known >= 2:
-        return 2, known == 3
+        # 孔德明明天上门: the third character starts a word (明天), so the name ends before it.
+        return 2, known == 3 and not text.startswith(WORDS_AFTER_NAME, start + 2)
     n = known
     while n < 2 and start + n < len(text) and _may_end_name(text, start + n):
         n += 1

@@ -22,7 +22,8 @@ _NOT_AFTER_GROUP = r"(?<![^\d]\d\d\d\d[ \-])(?<!^\d\d\d\d[ \-])"
 _NOT_AFTER_LONE_DIGIT = r"(?<![^\d]\d[ \-])"
 # Between digits: written groups (space, dash, em dash) and spoken pauses (，、); 杠 is a dash
 # read aloud. No ASCII comma (15,000,000,000 is an amount) and no dot (179.24.153.218 is an IP
-# address): a dotted mobile number is only 138.1234.5678.
+# address): a dotted or slashed mobile number is only 138.1234.5678 or 138/1234/5678, one
+# separator throughout, after an optional +86. (or +86/).
 _SEP = r"[ \-—，、杠]{0,2}"
 
 # Words that say a number is something else: orders, parcels, serials, codes, versions.
@@ -39,6 +40,7 @@ NOT_PERSONAL = (
     "case no", "case id", "ticket number", "ticket no", "claim number", "booking reference",
     "confirmation number", "confirmation code", "reservation number", "passcode", "pin code",
     "staff id", "agent id", "employee id", "employee number",
+    "代码", "发票代码", "编码", "条码", "税号", "邮编", "批号", "isbn", "sku",
 )  # fmt: skip
 PHONE_WORDS = (
     "电话", "手机", "号码", "联系", "致电", "回电", "来电", "拨打", "打", "短信", "微信", "座机",
@@ -56,8 +58,8 @@ CN_MOBILE = PatternSpec(
     type=PiiType.CN_MOBILE,
     regex=(
         _START + r"(?<!\+)" + _NOT_AFTER_GROUP + _NOT_AFTER_LONE_DIGIT
-        + r"(?:(?:\+|00|加)[ ]?86" + _SEP + r"|86[\-—]?|\(\+?86\)[ ]?)?"
-        + r"(?:1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}|1[3-9]\d\.\d{4}\.\d{4})(?!\d)"
+        + r"(?:(?:\+|00|加)[ ]?86(?:" + _SEP + r"|[./])|86[\-—]?|\(\+?86\)[ ]?)?"
+        + r"(?:1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9}|1[3-9]\d(?:\.\d{4}\.|/\d{4}/)\d{4})(?!\d)"
     ),
     score=0.85,
     validator="cn_mobile",
@@ -73,7 +75,7 @@ CN_LANDLINE = PatternSpec(
     regex=(
         _START + r"(?:\(0(?:10|2\d|[3-9]\d\d)\)|0(?:10|2\d|[3-9]\d\d)"
         r"|(?:\+|00)86[ \-—]?\(?(?:10|2\d|[3-9]\d\d)\)?)"
-        r"[ \-—]{0,2}[1-9]\d{2,3}[ \-—]?\d{4}(?!\d)"
+        r"(?:[ \-—]{0,2}|[./])[1-9]\d{2,3}[ \-—]?\d{4}(?!\d)"
     ),
     score=0.8,
     validator="cn_landline",
@@ -148,6 +150,9 @@ PASSPORT = PatternSpec(
     context_window=50,
 )
 
+# An address may run on from the word IP (IP2408:8207::1b, ip117.136.45.201); any other letter
+# or digit before it means it is part of a longer token.
+_AFTER_IP = r"(?<=[Ii][Pp])"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _HEX = r"[0-9A-Fa-f]{1,4}"
 _VERSION_WORDS = (
@@ -160,7 +165,10 @@ IPV4 = PatternSpec(
     name="ipv4",
     starts=r"\d",
     type=PiiType.IP_ADDRESS,
-    regex=r"(?<![0-9A-Za-z.])(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![0-9A-Za-z]|\.\d)",
+    regex=(
+        r"(?:(?<![0-9A-Za-z.])|" + _AFTER_IP + r")(?:" + _OCTET + r"\.){3}" + _OCTET
+        + r"(?![0-9A-Za-z]|\.\d)"
+    ),
     score=0.85,
     validator="ip_address",
     context=("ip", "地址", "address", "登录", "login", "logged"),
@@ -168,16 +176,18 @@ IPV4 = PatternSpec(
     negative_reach=15,
     negative_after=3,
     requires=(".",),
-)
+)  # fmt: skip
 
+# Full, `::`-compressed, and IPv4-mapped (::ffff:192.0.2.128, whose dotted tail is part of it).
 IPV6 = PatternSpec(
     name="ipv6",
     starts="0-9A-Fa-f:",
     type=PiiType.IP_ADDRESS,
     regex=(
-        r"(?<![0-9A-Za-z:.])(?:(?:" + _HEX + r":){7}" + _HEX
+        r"(?:(?<![0-9A-Za-z:.])|" + _AFTER_IP + r")(?:(?:" + _HEX + r":){7}" + _HEX
+        + r"|::[Ff]{4}:(?:" + _OCTET + r"\.){3}" + _OCTET
         + r"|(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?::(?:" + _HEX + r"(?::" + _HEX + r"){0,6})?)"
-        + r"(?![0-9A-Za-z:])"
+        + r"(?![0-9A-Za-z:]|\.\d)"
     ),
     score=0.85,
     validator="ip_address",

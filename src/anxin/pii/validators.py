@@ -70,8 +70,15 @@ def credit_card(value: str) -> bool:
     return (visa or master or amex) and luhn(digits)
 
 
+# 1-646-555-0133 is a North American number with its trunk prefix, grouped 1-3-3-4; a Chinese
+# mobile number is grouped 3-4-4 (or 3-3-… read aloud), never with the 1 standing alone.
+_NANP_GROUPING = re.compile(r"1[ \-.]\d{3}[ \-.]\d{3}[ \-.]\d{4}")
+
+
 def cn_mobile(value: str) -> bool:
-    """Eleven national digits 1[3-9]…, after an optional +86 / 0086."""
+    """Eleven national digits 1[3-9]…, after an optional +86 / 0086; not grouped 1-3-3-4."""
+    if _NANP_GROUPING.fullmatch(value):
+        return False
     digits = digits_of(value)
     for prefix in ("0086", "86"):
         if len(digits) == 11 + len(prefix) and digits.startswith(prefix):

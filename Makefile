@@ -28,11 +28,12 @@ typecheck: venv
 imports: venv
 	$(BIN)/lint-imports
 
-# The HSM tests run against SoftHSM2 (Debian package softhsm2); .ci/run installs it.
+# The HSM tests run against SoftHSM2 (Debian package softhsm2), and TOTP codes are checked
+# against oathtool, a standard authenticator (Debian package oathtool).
 softhsm:
-	@command -v softhsm2-util >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq softhsm2 >/dev/null; \
-		else echo "softhsm2 is missing: sudo apt-get install softhsm2" >&2; exit 1; fi; }
+	@command -v softhsm2-util >/dev/null && command -v oathtool >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq softhsm2 oathtool >/dev/null; \
+		else echo "softhsm2 or oathtool is missing: sudo apt-get install softhsm2 oathtool" >&2; exit 1; fi; }
 
 unit: venv softhsm
 	$(BIN)/pytest -n 2 --dist loadfile --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)

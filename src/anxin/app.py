@@ -25,7 +25,7 @@ from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, client_addr
-from anxin.identity.errors import AuthenticationFailed, SessionInvalid
+from anxin.identity.errors import AuthenticationFailed, SessionInvalid, StepUpRequired
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
 from anxin.kernel.text import CONTROL_CHARACTER
@@ -228,11 +228,15 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
             client_addr=client_addr(request),
         )
         action, object_type, object_id = AuditAction.LOGIN, "session", None
-        detail, outcome = {"reason": "authentication_failed"}, Outcome.FAILED
+        detail, outcome = {"reason": exc.code.removeprefix("identity.")}, Outcome.FAILED
     elif isinstance(exc, UnwrapFailed):
         principal = system_principal(exc.tenant_id, name="keyring")
         action, object_type, object_id = AuditAction.KEY_UNWRAP_FAILED, "key", None
         detail, outcome = {"key": exc.what, "reason": exc.reason}, Outcome.FAILED
+    elif isinstance(exc, StepUpRequired) and principal is not None:
+        action, object_type, object_id = AuditAction.ACCESS_DENIED, "session", None
+        detail = {"reason": "step_up_required", "path": request.url.path}
+        outcome = Outcome.DENIED
     elif isinstance(exc, RevealRateLimited) and principal is not None:
         action, object_type, object_id = AuditAction.VALUE_REVEAL, "conversation", None
         detail, outcome = {"reason": "rate_limited", "path": request.url.path}, Outcome.DENIED

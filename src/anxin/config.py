@@ -62,6 +62,27 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60, description="Idle session expiry.")
     session_absolute_hours: int = Field(12, ge=1, le=24 * 7, description="Absolute session expiry.")
+    session_bind_address: bool = Field(
+        True,
+        description="Refuse a session token used from another client address than at login "
+        "(the User-Agent is always checked).",
+    )
+    login_max_failures: int = Field(
+        5, ge=1, le=100, description="Failed logins in a row that lock an account."
+    )
+    login_lockout_minutes: int = Field(
+        15, ge=1, le=24 * 60, description="Cool-down of a locked account or client address."
+    )
+    login_address_max_failures: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Failed logins from one address (any accounts) per "
+        "cool-down window that block the address for the cool-down.",
+    )
+    step_up_minutes: int = Field(
+        5, ge=1, le=60, description="How recent a second-factor check sensitive actions need."
+    )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted."
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
@@ -27,6 +28,22 @@ def login(client: TestClient):
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
     return _login
+
+
+@pytest.fixture
+def stepped_up(client: TestClient, login, clock):
+    """Headers of a session that enrolled TOTP and verified it just now (step-up fresh)."""
+
+    def _stepped_up(username: str, tenant: str = "acme") -> dict[str, str]:
+        headers = login(username, tenant)
+        enrolled = client.post("/api/v1/me/totp", headers=headers)
+        assert enrolled.status_code == 201, enrolled.text
+        code = pyotp.TOTP(enrolled.json()["secret"]).at(clock.now())
+        confirmed = client.post("/api/v1/me/totp/confirm", json={"code": code}, headers=headers)
+        assert confirmed.status_code == 200, confirmed.text
+        return headers
+
+    return _stepped_up
 
 
 @pytest.fixture

@@ -147,8 +147,16 @@ def test_idle_and_absolute_expiry(client, login, world) -> None:
     assert status == 401  # 12 hours passed: the absolute limit ends even an active session
 
 
-def test_admin_manages_users_and_a_disabled_user_loses_access_at_once(client, login) -> None:
-    admin = login("admin")
+def test_admin_manages_users_and_a_disabled_user_loses_access_at_once(
+    client, login, stepped_up
+) -> None:
+    assert (
+        client.post(
+            "/api/v1/users", json={"username": "x.y", "role": "agent"}, headers=login("admin")
+        ).json()["code"]
+        == "step_up_required"
+    )
+    admin = stepped_up("admin")
     created = client.post(
         "/api/v1/users", json={"username": "new.agent", "role": "agent"}, headers=admin
     )

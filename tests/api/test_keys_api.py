@@ -9,9 +9,15 @@ from anxin.audit.models import AuditEvent
 from anxin.crypto.keystore import data_keys
 
 
-def test_the_privacy_officer_erases_and_the_caller_is_no_longer_found(client, gateway, login):
+def test_the_privacy_officer_erases_and_the_caller_is_no_longer_found(
+    client, gateway, login, stepped_up
+):
     call = _new_call(client, gateway, phone="13911112222")
-    officer = login("privacy-officer")
+    stale = client.delete(
+        f"/api/v1/customers/{call['customer_id']}", headers=login("privacy-officer")
+    )
+    assert stale.json()["code"] == "step_up_required"
+    officer = stepped_up("privacy-officer")
     response = client.delete(f"/api/v1/customers/{call['customer_id']}", headers=officer)
     assert response.status_code == 200, response.text
     assert response.json()["keys_destroyed"] == 1
@@ -24,7 +30,7 @@ def test_the_privacy_officer_erases_and_the_caller_is_no_longer_found(client, ga
     assert again.json()["code"] == "contact.customer_not_found"
 
 
-def test_other_roles_tenants_and_gateways_cannot_erase(client, gateway, login, world):
+def test_other_roles_tenants_and_gateways_cannot_erase(client, gateway, login, stepped_up, world):
     call = _new_call(client, gateway, phone="13911113333")
     path = f"/api/v1/customers/{call['customer_id']}"
     for username in ("agent", "supervisor", "admin", "auditor", "security-officer"):
@@ -32,11 +38,13 @@ def test_other_roles_tenants_and_gateways_cannot_erase(client, gateway, login, w
         assert response.status_code == 403, username
         assert response.json()["code"] == "access.denied"
     assert client.delete(path, headers=gateway).status_code == 403
-    foreign = client.delete(path, headers=login("privacy-officer", tenant="globex"))
+    foreign = client.delete(path, headers=stepped_up("privacy-officer", tenant="globex"))
     assert foreign.status_code == 404
     assert client.delete(path).status_code == 401
     assert (
-        client.delete("/api/v1/customers/not-an-id", headers=login("privacy-officer")).status_code
+        client.delete(
+            "/api/v1/customers/not-an-id", headers=stepped_up("privacy-officer")
+        ).status_code
         == 404
     )
 

@@ -34,6 +34,9 @@ class Permission(enum.StrEnum):
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ_ASSIGNED = "contact:ticket:read_assigned"
     USER_MANAGE = "identity:user:manage"
+    # Lift a lockout; end every session of a user (security officers: incidents).
+    USER_UNLOCK = "identity:user:unlock"
+    SESSION_REVOKE = "identity:session:revoke"
     GATEWAY_MANAGE = "identity:gateway:manage"
     AUDIT_READ = "audit:event:read"
 
@@ -53,7 +56,7 @@ _AGENT = frozenset(
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: _AGENT | {Permission.VALUE_REVEAL},
-    # Interns serve customers like agents; export, download and reveal (later issues) are withheld.
+    # Interns serve customers like agents; reveal (and later export and download) are withheld.
     Role.INTERN: _AGENT,
     # "Which conversations mentioned this number": ids and positions only, never texts, for
     # those who investigate (quality, incidents, data-subject requests); not for frontline staff.
@@ -62,7 +65,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         {Permission.USER_MANAGE, Permission.GATEWAY_MANAGE, Permission.MESSAGE_FIND_MENTIONS}
     ),
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
-    Role.SECURITY_OFFICER: frozenset({Permission.MESSAGE_FIND_MENTIONS}),
+    Role.SECURITY_OFFICER: frozenset(
+        {Permission.MESSAGE_FIND_MENTIONS, Permission.USER_UNLOCK, Permission.SESSION_REVOKE}
+    ),
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
     Role.PRIVACY_OFFICER: frozenset(
         {

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, status
 
+from anxin.access.permissions import Permission
 from anxin.contact.erasure import erase_customer
 from anxin.contact.errors import IdempotencyKeyRequired
 from anxin.contact.pii_report import pii_report
@@ -66,6 +67,7 @@ def _service(ctx: RequestContext) -> ContactService:
     limits = Limits(
         max_batch_messages=settings.max_batch_messages,
         max_message_chars=settings.max_message_chars,
+        step_up=ctx.runtime.session_policy.step_up,
     )
     return ContactService(
         keyring=ctx.runtime.keyring,
@@ -278,8 +280,10 @@ def pii_classes(ctx: Context) -> list[dict[str, Any]]:
 
 @router.delete("/customers/{customer_id}", response_model=ErasureOut)
 def erase(customer_id: str, ctx: Context) -> ErasureOut:
-    """Crypto-shred a customer (privacy officer): keys destroyed first, then rows. Irreversible."""
+    """Crypto-shred a customer (privacy officer, step-up): keys destroyed first, then rows.
+    Irreversible."""
     with ctx.transaction() as (session, principal):
+        ctx.step_up(principal, Permission.CUSTOMER_ERASE)
         report = erase_customer(
             session,
             keyring=ctx.runtime.keyring,

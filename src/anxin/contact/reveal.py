@@ -2,7 +2,8 @@
 
 Every output is masked by the policy; this is the one way past it. It needs the reveal
 permission (agents; never interns or supervisors), a role the policy's `reveal.roles` names, and
-the conversation in the caller's hands (assigned to them and open). Each reveal is counted
+the conversation in the caller's hands (assigned to them and open), and a second factor
+verified in the last few minutes (step-up, `ANXIN_STEP_UP_MINUTES`). Each reveal is counted
 against `reveal.per_hour` over a sliding hour and audited in the same transaction with its
 reason; the reason is redacted first, because people type the very number into it.
 """
@@ -25,6 +26,7 @@ from anxin.contact.errors import RevealNotFound, RevealRateLimited
 from anxin.contact.models import Conversation, Message, Reveal
 from anxin.contact.schemas import RevealOut, RevealRequest
 from anxin.contact.service import ContactService, open_customer
+from anxin.identity import second_factor
 from anxin.identity.models import User
 from anxin.kernel.errors import InvalidInput
 from anxin.kernel.ids import new_id
@@ -54,6 +56,9 @@ class Revealer:
             object_type="conversation",
             object_id=conversation_id,
             condition=self.contact.policy.may_reveal(principal.role),
+        )
+        second_factor.require_step_up(
+            principal, now=self.contact.clock.now(), within=self.contact.limits.step_up
         )
         conversation = self.contact.readable_conversation(
             session, principal, conversation_id, permission=Permission.VALUE_REVEAL

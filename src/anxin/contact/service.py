@@ -87,6 +87,8 @@ _IDEMPOTENCY_KEY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
 class Limits:
     max_batch_messages: int = 500
     max_message_chars: int = 20_000
+    # How recent a second-factor check a reveal needs (ANXIN_STEP_UP_MINUTES).
+    step_up: dt.timedelta = dt.timedelta(minutes=5)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

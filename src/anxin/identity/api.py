@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from anxin.identity import service
-from anxin.identity.deps import Context, RuntimeDep, client_addr
+from anxin.access.permissions import Permission
+from anxin.identity import second_factor, service
+from anxin.identity.deps import Context, RuntimeDep, client_addr, user_agent
 from anxin.identity.models import User
 from anxin.identity.schemas import (
     GatewayCreate,
@@ -13,6 +14,12 @@ from anxin.identity.schemas import (
     LoginRequest,
     LoginResponse,
     Me,
+    RecoveryCodes,
+    SecondFactorRequest,
+    SecondFactorVerified,
+    SessionsRevoked,
+    TotpConfirm,
+    TotpEnrolmentOut,
     UserCreate,
     UserCreated,
     UserOut,
@@ -28,18 +35,70 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> LoginRes
             session,
             clock=runtime.clock,
             policy=runtime.session_policy,
+            limits=runtime.login_limits,
             tenant_name=body.tenant,
             username=body.username,
             password=body.password,
             client_addr=client_addr(request),
+            user_agent=user_agent(request),
         )
+    if isinstance(result, service.LoginRefused):
+        raise result.error  # after the commit: the failure counters and any lock are kept
     return LoginResponse(
         token=result.token,
         expires_at=result.expires_at,
         idle_expires_at=result.idle_expires_at,
         user_id=result.principal.actor_id,
         role=result.principal.role.value,
+        second_factor=result.second_factor,
     )
+
+
+@router.post("/auth/second-factor", response_model=SecondFactorVerified)
+def verify_second_factor(body: SecondFactorRequest, ctx: Context) -> SecondFactorVerified:
+    """Complete a login that needs a second factor, or step up before a sensitive action."""
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        refused = second_factor.verify(
+            session,
+            principal=principal,
+            keyring=ctx.runtime.keyring,
+            clock=ctx.runtime.clock,
+            code=body.code,
+            recovery_code=body.recovery_code,
+        )
+    if refused is not None:
+        raise refused  # after the commit: the failed attempt stays audited
+    now = ctx.runtime.clock.now()
+    return SecondFactorVerified(
+        verified_at=now, step_up_until=now + ctx.runtime.session_policy.step_up
+    )
+
+
+@router.post("/me/totp", response_model=TotpEnrolmentOut, status_code=status.HTTP_201_CREATED)
+def enrol_totp(ctx: Context) -> TotpEnrolmentOut:
+    """Start TOTP enrolment: scan the QR code, then confirm with a code."""
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        enrolment = second_factor.enrol_totp(
+            session, principal=principal, keyring=ctx.runtime.keyring, clock=ctx.runtime.clock
+        )
+    return TotpEnrolmentOut(
+        otpauth_uri=enrolment.otpauth_uri, secret=enrolment.secret, qr_svg=enrolment.qr_svg
+    )
+
+
+@router.post("/me/totp/confirm", response_model=RecoveryCodes)
+def confirm_totp(body: TotpConfirm, ctx: Context) -> RecoveryCodes:
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        codes = second_factor.confirm_totp(
+            session,
+            principal=principal,
+            keyring=ctx.runtime.keyring,
+            clock=ctx.runtime.clock,
+            code=body.code,
+        )
+    if not isinstance(codes, list):
+        raise codes
+    return RecoveryCodes(recovery_codes=codes)
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -71,6 +130,7 @@ def list_users(ctx: Context) -> list[UserOut]:
 @router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, ctx: Context) -> UserCreated:
     with ctx.transaction() as (session, principal):
+        ctx.step_up(principal, Permission.USER_MANAGE)
         user, password = service.add_user(
             session,
             principal=principal,
@@ -87,10 +147,33 @@ def create_user(body: UserCreate, ctx: Context) -> UserCreated:
 @router.post("/users/{username}/disable", response_model=UserOut)
 def disable_user(username: str, ctx: Context) -> UserOut:
     with ctx.transaction() as (session, principal):
+        ctx.step_up(principal, Permission.USER_MANAGE)
         user = service.disable_user(
             session, principal=principal, clock=ctx.runtime.clock, username=username
         )
         return _user_out(user)
+
+
+@router.post("/users/{username}/unlock", response_model=UserOut)
+def unlock_user(username: str, ctx: Context) -> UserOut:
+    """Lift a lockout before its cool-down ends (security officer, step-up)."""
+    with ctx.transaction() as (session, principal):
+        ctx.step_up(principal, Permission.USER_UNLOCK)
+        user = service.unlock_user(
+            session, principal=principal, clock=ctx.runtime.clock, username=username
+        )
+        return _user_out(user)
+
+
+@router.post("/users/{username}/sessions/revoke", response_model=SessionsRevoked)
+def revoke_sessions(username: str, ctx: Context) -> SessionsRevoked:
+    """End every session of a user at once (security officer, step-up)."""
+    with ctx.transaction() as (session, principal):
+        ctx.step_up(principal, Permission.SESSION_REVOKE)
+        revoked = service.revoke_sessions(
+            session, principal=principal, clock=ctx.runtime.clock, username=username
+        )
+        return SessionsRevoked(username=username, sessions_revoked=revoked)
 
 
 @router.post("/gateways", response_model=GatewayCreated, status_code=status.HTTP_201_CREATED)
@@ -111,4 +194,5 @@ def _user_out(user: User) -> UserOut:
         created_at=user.created_at,
         last_login_at=user.last_login_at,
         disabled_at=user.disabled_at,
+        locked_until=user.locked_until,
     )

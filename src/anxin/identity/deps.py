@@ -17,12 +17,15 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from anxin.access.permissions import Permission
+from anxin.access.service import can
 from anxin.config import Settings
 from anxin.crypto.keyring import Keyring
 from anxin.db.database import Database
+from anxin.identity import second_factor
 from anxin.identity import service as identity_service
 from anxin.identity.errors import SessionInvalid
-from anxin.identity.service import SessionPolicy
+from anxin.identity.service import LoginLimits, SessionPolicy
 from anxin.kernel.clock import Clock
 from anxin.kernel.principal import Principal
 
@@ -50,6 +53,16 @@ class Runtime:
         return SessionPolicy(
             idle=dt.timedelta(minutes=self.settings.session_idle_minutes),
             absolute=dt.timedelta(hours=self.settings.session_absolute_hours),
+            bind_address=self.settings.session_bind_address,
+            step_up=dt.timedelta(minutes=self.settings.step_up_minutes),
+        )
+
+    @property
+    def login_limits(self) -> LoginLimits:
+        return LoginLimits(
+            max_failures=self.settings.login_max_failures,
+            lockout=dt.timedelta(minutes=self.settings.login_lockout_minutes),
+            address_max_failures=self.settings.login_address_max_failures,
         )
 
 
@@ -64,6 +77,10 @@ def client_addr(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def user_agent(request: Request) -> str | None:
+    return request.headers.get("user-agent")
+
+
 class RequestContext:
     def __init__(self, request: Request, runtime: Runtime, token: str | None) -> None:
         self.request = request
@@ -74,9 +91,21 @@ class RequestContext:
     def client_addr(self) -> str | None:
         return client_addr(self.request)
 
+    def step_up(self, principal: Principal, permission: Permission) -> None:
+        """Refuse unless the caller verified a second factor within the step-up window. Only
+        for callers who hold `permission`: the others get the service's `access.denied`."""
+        if not can(principal, permission):
+            return
+        second_factor.require_step_up(
+            principal, now=self.runtime.clock.now(), within=self.runtime.session_policy.step_up
+        )
+
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[tuple[Session, Principal]]:
-        """Authenticate and work in one transaction, scoped to the caller's tenant."""
+    def transaction(self, *, pending_ok: bool = False) -> Iterator[tuple[Session, Principal]]:
+        """Authenticate and work in one transaction, scoped to the caller's tenant.
+
+        `pending_ok`: a session still waiting for its second factor may use this route (the
+        routes that verify or enrol one)."""
         if not self._token:
             raise SessionInvalid("this endpoint needs an Authorization: Bearer token")
         db = self.runtime.db
@@ -87,6 +116,8 @@ class RequestContext:
                 clock=self.runtime.clock,
                 policy=self.runtime.session_policy,
                 client_addr=self.client_addr,
+                user_agent=user_agent(self.request),
+                pending_ok=pending_ok,
             )
             # Kept for the error handler, which audits refusals in a transaction of its own.
             self.request.state.principal = principal

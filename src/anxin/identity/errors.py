@@ -46,3 +46,57 @@ class InvalidRole(AnxinError):
     code = "identity.invalid_role"
     status = 422
     title = "Unknown or non-staff role"
+
+
+class AccountLocked(AuthenticationFailed):
+    """Too many failed logins in a row: refused even with the right password until the
+    cool-down ends or a security officer unlocks the account."""
+
+    code = "identity.account_locked"
+    status = 423
+    title = "The account is locked after repeated failed logins"
+
+    def __init__(
+        self, *, retry_after_s: int, tenant_id: str | None = None, username: str | None = None
+    ) -> None:
+        super().__init__(tenant_id=tenant_id, username=username)
+        self.retry_after_s = retry_after_s
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}
+
+
+class AddressThrottled(AccountLocked):
+    """Too many failed logins from this client address, whatever the accounts."""
+
+    code = "identity.too_many_attempts"
+    status = 429
+    title = "Too many failed logins from this address; wait before trying again"
+
+
+class SecondFactorRequired(AnxinError):
+    """The session waits for its second factor: it may only verify (or enrol one)."""
+
+    code = "identity.second_factor_required"
+    status = 401
+    title = "Verify your second factor to continue"
+
+
+class StepUpRequired(AnxinError):
+    code = "step_up_required"
+    status = 403
+    title = "This action needs a second factor verified in the last few minutes"
+
+
+class SecondFactorInvalid(AnxinError):
+    """A wrong, reused or expired code; the same for each so nothing is learned from it."""
+
+    code = "identity.second_factor_invalid"
+    status = 401
+    title = "The code is wrong, expired or already used"
+
+
+class SecondFactorNotEnrolled(AnxinError):
+    code = "identity.second_factor_not_enrolled"
+    status = 409
+    title = "No confirmed second factor; enrol one first"

@@ -29,6 +29,40 @@ class LoginResponse(BaseModel):
     idle_expires_at: dt.datetime = Field(description="Ends sooner if no request arrives by then.")
     user_id: str
     role: str
+    second_factor: str = Field(
+        "none",
+        description="`required`: the session may only verify a second factor "
+        "(POST /auth/second-factor) or, with none enrolled, enrol one (POST /me/totp).",
+    )
+
+
+Code = Annotated[str, StringConstraints(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")]
+
+
+class SecondFactorRequest(Input):
+    code: Code | None = Field(None, description="A 6-digit TOTP code.")
+    recovery_code: (
+        Annotated[str, StringConstraints(min_length=8, max_length=40), CleanText] | None
+    ) = Field(None, repr=False, description="One of the recovery codes; each works once.")
+
+
+class SecondFactorVerified(BaseModel):
+    verified_at: dt.datetime
+    step_up_until: dt.datetime = Field(description="Sensitive actions are allowed until then.")
+
+
+class TotpEnrolmentOut(BaseModel):
+    otpauth_uri: str = Field(description="For authenticator apps; shown once.")
+    secret: str = Field(description="Base32, for manual entry; shown once.")
+    qr_svg: str = Field(description="The otpauth URI as an SVG QR code.")
+
+
+class TotpConfirm(Input):
+    code: Code
+
+
+class RecoveryCodes(BaseModel):
+    recovery_codes: list[str] = Field(description="Shown once; each works once.")
 
 
 class UserCreate(Input):
@@ -50,6 +84,7 @@ class UserOut(BaseModel):
     created_at: dt.datetime
     last_login_at: dt.datetime | None
     disabled_at: dt.datetime | None
+    locked_until: dt.datetime | None = None
 
 
 class UserCreated(UserOut):
@@ -72,3 +107,8 @@ class Me(BaseModel):
     actor_id: str
     role: str
     name: str
+
+
+class SessionsRevoked(BaseModel):
+    username: str
+    sessions_revoked: int

@@ -50,6 +50,14 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def needs_rehash(stored_hash: str) -> bool:
+    """True when the hash was made with other parameters than the configured ones."""
+    try:
+        return _passwords.hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True
+
+
 def new_token(prefix: str) -> str:
     return prefix + secrets.token_urlsafe(32)
 

@@ -8,26 +8,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
+import math
 import re
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from anxin.access.permissions import Permission
 from anxin.access.service import authorize
 from anxin.audit import service as audit_service
-from anxin.audit.actions import AuditAction
-from anxin.identity import secrets
+from anxin.audit.actions import AuditAction, Outcome
+from anxin.identity import second_factor, secrets
 from anxin.identity.errors import (
+    AccountLocked,
+    AddressThrottled,
     AuthenticationFailed,
     InvalidRole,
+    SecondFactorRequired,
     SessionInvalid,
     UserExists,
     UserNotFound,
     WeakPassword,
 )
-from anxin.identity.models import GatewayAccount, User, UserSession
+from anxin.identity.models import GatewayAccount, LoginThrottle, User, UserSession
 from anxin.kernel.clock import Clock
 from anxin.kernel.errors import InvalidInput
 from anxin.kernel.ids import new_id
@@ -53,6 +60,25 @@ _GATEWAYS = cast(Table, GatewayAccount.__table__)
 class SessionPolicy:
     idle: dt.timedelta
     absolute: dt.timedelta
+    bind_address: bool = True
+    step_up: dt.timedelta = dt.timedelta(minutes=5)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Lockout per account and throttling per client address (ANXIN_LOGIN_* settings)."""
+
+    max_failures: int = 5
+    lockout: dt.timedelta = dt.timedelta(minutes=15)
+    address_max_failures: int = 20
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LoginRefused:
+    """A failed login, returned rather than raised: the caller commits the failure counters
+    and the lock they may set, then raises `error`."""
+
+    error: AuthenticationFailed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,6 +87,7 @@ class LoginResult:
     expires_at: dt.datetime
     idle_expires_at: dt.datetime
     principal: Principal
+    second_factor: str  # "none", or "required": the session can only verify (or enrol) one
 
 
 def add_user(
@@ -185,12 +212,19 @@ def login(
     username: str,
     password: str,
     client_addr: str | None,
-) -> LoginResult:
+    user_agent: str | None = None,
+    limits: LoginLimits | None = None,
+) -> LoginResult | LoginRefused:
     """Check a password and open a session. Runs in platform scope: the tenant is not known yet.
 
-    Every failure raises the same AuthenticationFailed, after the same argon2 work, so neither
-    the message nor the timing tells which of tenant, user or password was wrong.
+    Unknown tenant, unknown user, wrong password, disabled or departed account: the same
+    AuthenticationFailed after the same argon2 work, so neither the message nor the timing tells
+    which was wrong. Failures count per account and per client address; past the limits both
+    are refused for a cool-down, even with the right password.
     """
+    limits = limits or LoginLimits()
+    now = clock.now()
+    throttle = _throttle(session, client_addr, now, limits)
     tenant = _active_tenant(session, tenant_name)
     user = None
     if tenant is not None:
@@ -198,9 +232,34 @@ def login(
             select(User).where(User.tenant_id == tenant.id, User.username == username)
         ).first()
     password_ok = secrets.verify_password(user.password_hash if user else None, password)
-    if tenant is None or user is None or not password_ok or user.disabled_at is not None:
-        raise AuthenticationFailed(tenant_id=tenant.id if tenant else None, username=username[:64])
-    now = clock.now()
+    who = {"tenant_id": tenant.id if tenant else None, "username": username[:64]}
+    if throttle is not None and throttle.locked_until is not None and now < throttle.locked_until:
+        return LoginRefused(
+            AddressThrottled(retry_after_s=_seconds(throttle.locked_until - now), **who)
+        )
+    if user is not None and user.locked_until is not None and now < user.locked_until:
+        return LoginRefused(AccountLocked(retry_after_s=_seconds(user.locked_until - now), **who))
+    if tenant is None or user is None or not password_ok or not _may_log_in(user, now):
+        _count_failure(session, user, (client_addr, throttle), now, limits)
+        return LoginRefused(AuthenticationFailed(**who))
+    return _open_session(session, tenant, user, password, now, policy, client_addr, user_agent)
+
+
+def _open_session(
+    session: Session,
+    tenant: Tenant,
+    user: User,
+    password: str,
+    now: dt.datetime,
+    policy: SessionPolicy,
+    client_addr: str | None,
+    user_agent: str | None,
+) -> LoginResult:
+    user.failed_logins, user.locked_until = 0, None
+    if secrets.needs_rehash(user.password_hash):
+        # The parameters changed since this hash was made: upgrade it while the password is here.
+        user.password_hash = secrets.hash_password(password)
+    pending = second_factor.required_at_login(session, user, tenant)
     token = secrets.new_token(secrets.SESSION_PREFIX)
     row = UserSession(
         id=new_id(),
@@ -211,6 +270,8 @@ def login(
         last_seen_at=now,
         expires_at=now + policy.absolute,
         client_addr=client_addr,
+        client_agent_hash=_agent_hash(user_agent),
+        second_factor_pending=pending,
     )
     session.add(row)
     user.last_login_at = now
@@ -222,13 +283,156 @@ def login(
         object_type="session",
         object_id=row.id,
         now=now,
+        detail={"second_factor": "required" if pending else "none"},
     )
     return LoginResult(
         token=token,
         expires_at=row.expires_at,
         idle_expires_at=now + policy.idle,
         principal=principal,
+        second_factor="required" if pending else "none",
     )
+
+
+def _may_log_in(user: User, now: dt.datetime) -> bool:
+    return user.disabled_at is None and not has_left(user.leave_on, now)
+
+
+def has_left(leave_on: dt.date | None, now: dt.datetime) -> bool:
+    """`leave_on` is the last working day: from the next day (UTC) the account is closed."""
+    return leave_on is not None and now.date() > leave_on
+
+
+def _throttle(
+    session: Session, client_addr: str | None, now: dt.datetime, limits: LoginLimits
+) -> LoginThrottle | None:
+    """The address's failure window, restarted when the previous one is over."""
+    if client_addr is None:
+        return None
+    row = session.get(LoginThrottle, client_addr, with_for_update=True)
+    if (
+        row is not None
+        and now - row.window_started_at >= limits.lockout
+        and (row.locked_until is None or now >= row.locked_until)
+    ):
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    return row
+
+
+def _count_failure(
+    session: Session,
+    user: User | None,
+    address: tuple[str | None, LoginThrottle | None],
+    now: dt.datetime,
+    limits: LoginLimits,
+) -> None:
+    """One more failure for the account (if it exists) and the address; lock at the limits."""
+    client_addr, throttle = address
+    if throttle is None and client_addr is not None:
+        throttle = _new_throttle(session, client_addr, now)
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= limits.max_failures:
+            user.locked_until = now + limits.lockout
+            _audit_lock(session, user, now, failures=user.failed_logins)
+    if throttle is None:
+        return
+    throttle.failures += 1
+    if throttle.failures >= limits.address_max_failures and throttle.locked_until is None:
+        throttle.locked_until = now + limits.lockout
+
+
+def _new_throttle(session: Session, client_addr: str, now: dt.datetime) -> LoginThrottle | None:
+    """The address's first failure. Two at once: the other insert wins and this one is not
+    counted (a savepoint keeps the login's transaction usable)."""
+    row = LoginThrottle(client_addr=client_addr, failures=0, window_started_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+def _audit_lock(session: Session, user: User, now: dt.datetime, *, failures: int) -> None:
+    principal = Principal(
+        tenant_id=user.tenant_id,
+        actor_type=ActorType.USER,
+        actor_id=user.id,
+        role=Role(user.role),
+        name=user.username,
+    )
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.USER_LOCK,
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        outcome=Outcome.DENIED,
+        detail={"failed_logins": failures, "locked_until": (user.locked_until or now).isoformat()},
+    )
+
+
+def unlock_user(session: Session, *, principal: Principal, clock: Clock, username: str) -> User:
+    """A security officer lifts a lockout before its cool-down ends."""
+    authorize(principal, Permission.USER_UNLOCK, object_type="user")
+    user = _user_named(session, username)
+    now = clock.now()
+    was_locked = user.locked_until is not None and now < user.locked_until
+    user.failed_logins, user.locked_until = 0, None
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.USER_UNLOCK,
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        detail={"was_locked": was_locked},
+    )
+    return user
+
+
+def revoke_sessions(session: Session, *, principal: Principal, clock: Clock, username: str) -> int:
+    """End every session of a user; each is refused on its very next request."""
+    authorize(principal, Permission.SESSION_REVOKE, object_type="user")
+    user = _user_named(session, username)
+    now = clock.now()
+    revoked = _revoke_all(session, user.id, now)
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.SESSION_REVOKE_ALL,
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        detail={"sessions_revoked": revoked},
+    )
+    return revoked
+
+
+def _revoke_all(session: Session, user_id: str, now: dt.datetime) -> int:
+    result = session.execute(
+        update(_SESSIONS)
+        .where(_SESSIONS.c.user_id == user_id, _SESSIONS.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _user_named(session: Session, username: str) -> User:
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise UserNotFound(f"no user named {username!r}")
+    return user
+
+
+def _agent_hash(user_agent: str | None) -> bytes:
+    return hashlib.sha256((user_agent or "").encode("utf-8", "surrogatepass")).digest()
+
+
+def _seconds(delta: dt.timedelta) -> int:
+    return max(1, math.ceil(delta.total_seconds()))
 
 
 def logout(session: Session, *, principal: Principal, clock: Clock) -> None:
@@ -248,23 +452,49 @@ def logout(session: Session, *, principal: Principal, clock: Clock) -> None:
     )
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Client:
+    """Where a request comes from, as far as the server can tell."""
+
+    addr: str | None = None
+    user_agent: str | None = None
+
+
 def authenticate(
-    session: Session, *, token: str, clock: Clock, policy: SessionPolicy, client_addr: str | None
+    session: Session,
+    *,
+    token: str,
+    clock: Clock,
+    policy: SessionPolicy,
+    client_addr: str | None,
+    user_agent: str | None = None,
+    pending_ok: bool = False,
 ) -> Principal:
-    """Turn a bearer token into a Principal, or raise SessionInvalid. Platform scope."""
+    """Turn a bearer token into a Principal, or raise SessionInvalid. Platform scope.
+
+    A session still waiting for its second factor is refused (SecondFactorRequired) unless
+    `pending_ok`: only the routes that verify or enrol a second factor pass it.
+    """
     if not token or len(token) > _MAX_TOKEN_CHARS:
         raise SessionInvalid()
     if token.startswith(secrets.GATEWAY_PREFIX):
         return _authenticate_gateway(session, token=token, clock=clock, client_addr=client_addr)
     if token.startswith(secrets.SESSION_PREFIX):
+        client = Client(client_addr, user_agent)
         return _authenticate_session(
-            session, token=token, clock=clock, policy=policy, client_addr=client_addr
+            session, token=token, clock=clock, policy=policy, client=client, pending_ok=pending_ok
         )
     raise SessionInvalid()
 
 
 def _authenticate_session(
-    session: Session, *, token: str, clock: Clock, policy: SessionPolicy, client_addr: str | None
+    session: Session,
+    *,
+    token: str,
+    clock: Clock,
+    policy: SessionPolicy,
+    client: Client,
+    pending_ok: bool,
 ) -> Principal:
     # One Core query for session, user and tenant: this runs on every request.
     row = session.execute(
@@ -275,9 +505,14 @@ def _authenticate_session(
             _SESSIONS.c.expires_at,
             _SESSIONS.c.revoked_at,
             _SESSIONS.c.last_seen_at,
+            _SESSIONS.c.client_addr,
+            _SESSIONS.c.client_agent_hash,
+            _SESSIONS.c.second_factor_pending,
+            _SESSIONS.c.second_factor_at,
             _USERS.c.username,
             _USERS.c.role,
             _USERS.c.disabled_at,
+            _USERS.c.leave_on,
             _TENANTS.c.disabled_at.label("tenant_disabled_at"),
         )
         .join(_USERS, _USERS.c.id == _SESSIONS.c.user_id)
@@ -291,6 +526,12 @@ def _authenticate_session(
         raise SessionInvalid("the session expired after being idle")
     if row.disabled_at is not None or row.tenant_disabled_at is not None:
         raise SessionInvalid()
+    if has_left(row.leave_on, now):
+        raise SessionInvalid("the account was closed on its leave date")
+    if not _same_client(row, client, policy):
+        raise SessionInvalid("the session was opened from another client")
+    if row.second_factor_pending and not pending_ok:
+        raise SecondFactorRequired()
     if now - row.last_seen_at >= TOUCH_INTERVAL:
         session.execute(update(_SESSIONS).where(_SESSIONS.c.id == row.id).values(last_seen_at=now))
     return Principal(
@@ -300,8 +541,19 @@ def _authenticate_session(
         role=Role(row.role),
         name=row.username,
         session_id=row.id,
-        client_addr=client_addr,
+        client_addr=client.addr,
+        second_factor_at=row.second_factor_at,
     )
+
+
+def _same_client(row: Any, client: Client, policy: SessionPolicy) -> bool:
+    """The token is honoured only from the client it was issued to (sessions from before
+    revision 0005 carry no agent hash and are not bound)."""
+    if row.client_agent_hash is not None and not hmac.compare_digest(
+        row.client_agent_hash, _agent_hash(client.user_agent)
+    ):
+        return False
+    return not policy.bind_address or row.client_addr is None or row.client_addr == client.addr
 
 
 def _authenticate_gateway(

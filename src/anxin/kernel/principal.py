@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 
 
@@ -52,6 +53,8 @@ class Principal:
     name: str
     session_id: str | None = None
     client_addr: str | None = None
+    # The session's last second-factor verification, for step-up checks (None: never).
+    second_factor_at: dt.datetime | None = None
 
     @property
     def is_staff(self) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from anxin.access.declarations import AUTHENTICATED, PUBLIC, requires
+from anxin.access.permissions import Permission
 from anxin.identity import service
 from anxin.identity.deps import Context, RuntimeDep, client_addr
 from anxin.identity.models import User
@@ -21,7 +23,7 @@ from anxin.identity.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
 
-@router.post("/auth/login", response_model=LoginResponse)
+@router.post("/auth/login", response_model=LoginResponse, openapi_extra=requires(PUBLIC))
 def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> LoginResponse:
     with runtime.db.unit_of_work(tenant_id=None) as session:
         result = service.login(
@@ -42,14 +44,18 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> LoginRes
     )
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    openapi_extra=requires(AUTHENTICATED),
+)
 def logout(ctx: Context) -> Response:
     with ctx.transaction() as (session, principal):
         service.logout(session, principal=principal, clock=ctx.runtime.clock)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", response_model=Me, openapi_extra=requires(AUTHENTICATED))
 def me(ctx: Context) -> Me:
     with ctx.transaction() as (_session, principal):
         return Me(
@@ -61,14 +67,23 @@ def me(ctx: Context) -> Me:
         )
 
 
-@router.get("/users", response_model=list[UserOut])
+@router.get(
+    "/users",
+    response_model=list[UserOut],
+    openapi_extra=requires(Permission.USER_MANAGE),
+)
 def list_users(ctx: Context) -> list[UserOut]:
     with ctx.transaction() as (session, principal):
         users = service.list_users(session, principal=principal, clock=ctx.runtime.clock)
         return [_user_out(u) for u in users]
 
 
-@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserCreated,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(Permission.USER_MANAGE),
+)
 def create_user(body: UserCreate, ctx: Context) -> UserCreated:
     with ctx.transaction() as (session, principal):
         user, password = service.add_user(
@@ -84,7 +99,11 @@ def create_user(body: UserCreate, ctx: Context) -> UserCreated:
         return UserCreated(**_user_out(user).model_dump(), password=shown)
 
 
-@router.post("/users/{username}/disable", response_model=UserOut)
+@router.post(
+    "/users/{username}/disable",
+    response_model=UserOut,
+    openapi_extra=requires(Permission.USER_MANAGE),
+)
 def disable_user(username: str, ctx: Context) -> UserOut:
     with ctx.transaction() as (session, principal):
         user = service.disable_user(
@@ -93,7 +112,12 @@ def disable_user(username: str, ctx: Context) -> UserOut:
         return _user_out(user)
 
 
-@router.post("/gateways", response_model=GatewayCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/gateways",
+    response_model=GatewayCreated,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(Permission.GATEWAY_MANAGE),
+)
 def create_gateway(body: GatewayCreate, ctx: Context) -> GatewayCreated:
     with ctx.transaction() as (session, principal):
         account, key = service.add_gateway(

@@ -10,8 +10,10 @@ no one, against objects of the caller's own tenant (acme) and of the other tenan
 - a role with it (or any caller on an `authenticated` route): a 2xx on its own tenant's object,
   set up so that the object rule also holds (an agent's conversation is assigned to them and
   open), so the declaration matches what the service enforces, in both directions;
-- another tenant's object: 403 or 404, never a 2xx; and no answer ever carries an id of the
-  other tenant.
+- another tenant's object: 404 for a caller who holds the permission (globex's conversations
+  are assigned, in the database, to the acme agent and intern, so only the tenant wall refuses
+  them), 403 or 404 otherwise, never a 2xx; and no answer ever carries an id of the other tenant;
+- every refusal is audited with exactly the declared permission.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from anxin.access.declarations import AUTHENTICATED, PUBLIC, Requirement
 from anxin.access.permissions import ROLE_PERMISSIONS
 from anxin.app import API_PREFIX, create_app, declared_routes, route_table
 from anxin.audit.actions import AuditAction
 from anxin.audit.models import AuditEvent
+from anxin.contact.models import Conversation
 from anxin.kernel.principal import STAFF_ROLES, Role
 
 PASSWORD = "correct horse battery staple"
@@ -85,6 +88,9 @@ class Bench:
         self.globex = self._tenant(world.globex, "13900000002")
         self.globex.ids |= {u.actor_id for u in world.globex.users.values()}
         self.globex.ids |= {world.globex.id, world.globex.gateway.actor_id}
+        self.world = world
+        for assignee in ("agent", "intern"):
+            self.point_at(self.globex.conversations[assignee], assignee)
         self.callers = [self._caller(r.value) for r in sorted(STAFF_ROLES)]
         self.callers += [
             Caller("gateway", Role.GATEWAY, self.acme.gateway),
@@ -133,6 +139,21 @@ class Bench:
     def conversation(self, tenant: Tenant, assignee: str | None, phone: str | None = None) -> str:
         """A new conversation of `tenant`, active with `assignee` (or queued)."""
         return str(self._new_call(tenant, assignee, phone)["id"])
+
+    def point_at(self, conversation: str, username: str) -> None:
+        """Assign a globex conversation, in the database, to the acme user `username`.
+
+        No API can do this; it leaves the tenant wall as the only thing between that user and
+        the conversation, so the matrix tests the wall and not the assignment rule.
+        """
+        acme_user = self.world.acme.users[username].actor_id
+        with self.world.runtime.db.unit_of_work(tenant_id=self.world.globex.id) as session:
+            result = session.execute(
+                update(Conversation)
+                .where(Conversation.id == conversation)
+                .values(assigned_agent_id=acme_user)
+            )
+            assert result.rowcount == 1
 
     def customer(self, tenant: Tenant) -> str:
         """A new customer of `tenant` (erasure destroys the one it is given)."""
@@ -186,7 +207,10 @@ def _fresh_conversation_call(
 
     def build(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
         assignee = _assignee(bench, caller, tenant) if assigned else None
-        return Call("POST", f"/conversations/{bench.conversation(tenant, assignee)}{suffix}", json)
+        conversation = bench.conversation(tenant, assignee)
+        if assigned and caller.serves_customers and tenant is bench.globex:
+            bench.point_at(conversation, caller.name)
+        return Call("POST", f"/conversations/{conversation}{suffix}", json)
 
     return build
 
@@ -334,10 +358,12 @@ def _expectation(
     """The statuses allowed for this case; None means any 2xx."""
     if caller.role is None and requirement != PUBLIC:
         return {401}
-    if not own and sample.scope == "object":
-        return {403, 404}
     if not _allowed(requirement, caller):
-        return {403}
+        # Refused on the permission, or (another tenant's object) not found before the check.
+        return {403} if own or sample.scope == "scoped" else {403, 404}
+    if not own and sample.scope == "object":
+        # Another tenant's ids do not exist for the caller (the tenant wall, not a rule).
+        return {404}
     if caller.role in sample.refusals:
         return {sample.refusals[caller.role]}
     return None

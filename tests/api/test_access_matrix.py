@@ -1,12 +1,15 @@
-"""Who may call what, checked exhaustively: every route × every caller × both tenants.
+"""Who may call what, checked exhaustively: every route × every caller × three targets.
 
 Each route declares its requirement next to itself (`openapi_extra=requires(...)`). This file
 checks that every route has one, that every route has a sample request here (a new route
 without a row fails the suite), and then calls every route as every staff role, the gateway and
-no one, against objects of the caller's own tenant (acme) and of the other tenant (globex):
+no one, against objects of the caller's own tenant (acme: the caller's own, and a colleague's)
+and of the other tenant (globex):
 
 - no token: 401 unless the route is public;
 - a role without the declared permission: 403 `access.denied`;
+- an agent or intern on a colleague's conversation (acme, assigned to agent2): 403, on every
+  route whose service applies the assignment rule;
 - a role with it (or any caller on an `authenticated` route): a 2xx on its own tenant's object,
   set up so that the object rule also holds (an agent's conversation is assigned to them and
   open), so the declaration matches what the service enforces, in both directions;
@@ -56,12 +59,17 @@ class Caller:
 
 @dataclasses.dataclass
 class Tenant:
-    """One tenant's objects: conversations and tickets assigned to its agent and intern."""
+    """One tenant's objects: conversations (and their tickets) by assignee's username.
+
+    `colleague`: every conversation is assigned to this user instead of to the caller, so the
+    object rule (assigned to the caller) fails while the tenant is the caller's own.
+    """
 
     name: str
+    label: str
     gateway: dict[str, str]
-    agent: dict[str, str]
     phone: str
+    colleague: str | None = None
     conversations: dict[str, str] = dataclasses.field(default_factory=dict)
     tickets: dict[str, str] = dataclasses.field(default_factory=dict)
     ids: set[str] = dataclasses.field(default_factory=set)
@@ -84,11 +92,13 @@ class Bench:
     def __init__(self, client: TestClient, world: Any) -> None:
         self.client = client
         self.serial = itertools.count(1)
-        self.acme = self._tenant(world.acme, "13800000001")
-        self.globex = self._tenant(world.globex, "13900000002")
+        self.acme = self._tenant(world.acme, "13800000001", "acme")
+        self.others = self._tenant(world.acme, "13800000003", "acme, agent2's", colleague="agent2")
+        self.globex = self._tenant(world.globex, "13900000002", "globex")
         self.globex.ids |= {u.actor_id for u in world.globex.users.values()}
         self.globex.ids |= {world.globex.id, world.globex.gateway.actor_id}
         self.world = world
+        self.targets = (self.acme, self.others, self.globex)
         for assignee in ("agent", "intern"):
             self.point_at(self.globex.conversations[assignee], assignee)
         self.callers = [self._caller(r.value) for r in sorted(STAFF_ROLES)]
@@ -109,12 +119,14 @@ class Bench:
     def _caller(self, role: str) -> Caller:
         return Caller(role, Role(role), self.login(role))
 
-    def _tenant(self, made: Any, phone: str) -> Tenant:
+    def _tenant(self, made: Any, phone: str, label: str, colleague: str | None = None) -> Tenant:
         gateway = {"Authorization": f"Bearer {made.gateway_key}"}
-        tenant = Tenant(made.name, gateway, self.login("agent", made.name), phone)
+        tenant = Tenant(made.name, label, gateway, phone, colleague)
         tenant.ids.add(made.id)
-        self._post(tenant, "/users", {"username": f"leaver-{made.name}", "role": "agent"})
-        for assignee in ("agent", "intern"):
+        assignees = [colleague] if colleague else ["agent", "intern"]
+        if colleague is None:
+            self._post(tenant, "/users", {"username": f"leaver-{made.name}", "role": "agent"})
+        for assignee in assignees:
             conversation = self.conversation(tenant, assignee, phone)
             tenant.conversations[assignee] = conversation
             self._post(
@@ -125,7 +137,7 @@ class Bench:
             )
         admin = self.login("admin", made.name)
         tenant.ids |= {u["id"] for u in self._get("/users", admin)}
-        for assignee in ("agent", "intern"):
+        for assignee in assignees:
             headers = self.login(assignee, made.name)
             path = f"/conversations/{tenant.conversations[assignee]}/tickets"
             ticket = self.client.post(
@@ -182,7 +194,10 @@ class Bench:
 
 
 def _assignee(bench: Bench, caller: Caller, tenant: Tenant) -> str:
-    """Whom a conversation is assigned to so that the object rule holds for the caller."""
+    """Whom a conversation is assigned to: the caller if they serve customers and it is their
+    tenant (so that the object rule holds), else the tenant's agent or the colleague."""
+    if tenant.colleague is not None:
+        return tenant.colleague
     return caller.name if caller.serves_customers and tenant is bench.acme else "agent"
 
 
@@ -235,11 +250,14 @@ Scope = Literal["object", "scoped"]
 class Sample:
     """A valid request for a route. `object`: it names an object of the target tenant, so
     the other tenant's must be refused; `scoped`: it names none (the caller's tenant is
-    implied), so any answer is about the caller's own tenant only.
+    implied), so any answer is about the caller's own tenant only. `assigned`: the service
+    also applies the assignment rule, so an agent is refused a colleague's conversation.
     `refusals` are the honest exceptions to "allowed means 2xx", by role."""
 
     build: Callable[[Bench, Caller, Tenant], Call]
     scope: Scope = "object"
+    # The object rule: agents and interns only on a conversation assigned to them and open.
+    assigned: bool = False
     refusals: Mapping[Role, int] = dataclasses.field(default_factory=dict)
 
 
@@ -299,37 +317,37 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/conversations"): Sample(_create_conversation, scope="scoped"),
     ("GET", "/conversations"): _plain("GET", "/conversations"),
     ("GET", "/conversations/mentioning"): Sample(_mentioning, scope="scoped"),
-    ("POST", "/conversations/{conversation_id}/messages"): Sample(_append),
+    ("POST", "/conversations/{conversation_id}/messages"): Sample(_append, assigned=True),
     ("POST", "/conversations/{conversation_id}/assign"): Sample(
         _fresh_conversation_call("/assign", {"agent": "agent2"}, assigned=False)
     ),
     ("POST", "/conversations/{conversation_id}/wrap-up"): Sample(
-        _fresh_conversation_call("/wrap-up", None)
+        _fresh_conversation_call("/wrap-up", None), assigned=True
     ),
     ("POST", "/conversations/{conversation_id}/close"): Sample(
-        _fresh_conversation_call("/close", _CLOSE)
+        _fresh_conversation_call("/close", _CLOSE), assigned=True
     ),
-    ("GET", "/conversations/{conversation_id}"): Sample(_conversation_call("GET")),
+    ("GET", "/conversations/{conversation_id}"): Sample(_conversation_call("GET"), assigned=True),
     ("GET", "/conversations/{conversation_id}/messages"): Sample(
-        _conversation_call("GET", "/messages")
+        _conversation_call("GET", "/messages"), assigned=True
     ),
     ("GET", "/conversations/{conversation_id}/customer"): Sample(
-        _conversation_call("GET", "/customer")
+        _conversation_call("GET", "/customer"), assigned=True
     ),
     ("GET", "/conversations/{conversation_id}/history"): Sample(
-        _conversation_call("GET", "/history")
+        _conversation_call("GET", "/history"), assigned=True
     ),
     ("POST", "/conversations/{conversation_id}/tickets"): Sample(
-        _conversation_call("POST", "/tickets", {"subject": "call back tomorrow"})
+        _conversation_call("POST", "/tickets", {"subject": "call back tomorrow"}), assigned=True
     ),
     ("GET", "/conversations/{conversation_id}/tickets"): Sample(
-        _conversation_call("GET", "/tickets")
+        _conversation_call("GET", "/tickets"), assigned=True
     ),
-    ("GET", "/tickets/{ticket_id}"): Sample(_ticket),
+    ("GET", "/tickets/{ticket_id}"): Sample(_ticket, assigned=True),
     ("GET", "/customers/lookup"): Sample(_lookup_get, scope="scoped"),
     ("POST", "/customers/lookup"): Sample(_lookup_post, scope="scoped"),
     ("POST", "/conversations/{conversation_id}/reveal"): Sample(
-        _conversation_call("POST", "/reveal", _REVEAL)
+        _conversation_call("POST", "/reveal", _REVEAL), assigned=True
     ),
     ("GET", "/reports/pii"): _plain("GET", "/reports/pii"),
     ("GET", "/pii/classes"): _plain("GET", "/pii/classes"),
@@ -353,11 +371,13 @@ def _allowed(requirement: Requirement, caller: Caller) -> bool:
 
 
 def _expectation(
-    requirement: Requirement, sample: Sample, caller: Caller, own: bool
+    requirement: Requirement, sample: Sample, caller: Caller, target: Tenant, own: bool
 ) -> set[int] | None:
     """The statuses allowed for this case; None means any 2xx."""
     if caller.role is None and requirement != PUBLIC:
         return {401}
+    if target.colleague and sample.assigned and caller.serves_customers:
+        return {403}
     if not _allowed(requirement, caller):
         # Refused on the permission, or (another tenant's object) not found before the check.
         return {403} if own or sample.scope == "scoped" else {403, 404}
@@ -441,10 +461,10 @@ def test_every_route_as_every_caller_against_both_tenants(client, world) -> None
     cases = 0
     for route in declared_routes(client.app):
         sample = SAMPLES[_key(route.method, route.path)]
-        for caller, tenant in itertools.product(bench.callers, (bench.acme, bench.globex)):
-            own = tenant is bench.acme
-            case = f"{route.method} {route.path} as {caller.name} on {tenant.name}"
-            expected = _expectation(route.requirement, sample, caller, own)
+        for caller, tenant in itertools.product(bench.callers, bench.targets):
+            own = tenant is not bench.globex
+            case = f"{route.method} {route.path} as {caller.name} on {tenant.label}"
+            expected = _expectation(route.requirement, sample, caller, tenant, own)
             call = sample.build(bench, caller, tenant)
             response = _send(bench, caller, call)
             # An error may echo the requested path; anything else of globex's is a leak.
@@ -454,7 +474,7 @@ def test_every_route_as_every_caller_against_both_tenants(client, world) -> None
             if response.status_code == 403:
                 denials.append((API_PREFIX + call.path, str(route.requirement)))
     assert not problems, "\n".join(problems)
-    assert cases == len(SAMPLES) * len(bench.callers) * 2
+    assert cases == len(SAMPLES) * len(bench.callers) * len(bench.targets)
     # Every refusal is audited with the permission the service checked: it must be the
     # declared one, which tells apart permissions that the same roles hold.
     assert _audited_denials(world) == denials

@@ -8,11 +8,11 @@ and of the other tenant (globex):
 
 - no token: 401 unless the route is public;
 - a role without the declared permission: 403 `access.denied`;
-- an agent or intern on a colleague's conversation (acme, assigned to agent2): 403, on every
-  route whose service applies the assignment rule;
 - a role with it (or any caller on an `authenticated` route): a 2xx on its own tenant's object,
   set up so that the object rule also holds (an agent's conversation is assigned to them and
   open), so the declaration matches what the service enforces, in both directions;
+- an agent or intern on a colleague's conversation (acme, assigned to agent2): 403, on every
+  route whose service applies the assignment rule;
 - another tenant's object: 404 for a caller who holds the permission (globex's conversations
   are assigned, in the database, to the acme agent and intern, so only the tenant wall refuses
   them), 403 or 404 otherwise, never a 2xx; and no answer ever carries an id of the other tenant;
@@ -58,8 +58,8 @@ class Caller:
 
 
 @dataclasses.dataclass
-class Tenant:
-    """One tenant's objects: conversations (and their tickets) by assignee's username.
+class Target:
+    """One tenant's objects to call on: conversations (and their tickets) by assignee.
 
     `colleague`: every conversation is assigned to this user instead of to the caller, so the
     object rule (assigned to the caller) fails while the tenant is the caller's own.
@@ -87,7 +87,8 @@ class Call:
 
 
 class Bench:
-    """The world as seen over HTTP: two tenants' objects and acme's callers."""
+    """The world as seen over HTTP: acme's callers and three targets (acme's objects for the
+    caller, acme's objects of a colleague, globex's objects)."""
 
     def __init__(self, client: TestClient, world: Any) -> None:
         self.client = client
@@ -119,9 +120,9 @@ class Bench:
     def _caller(self, role: str) -> Caller:
         return Caller(role, Role(role), self.login(role))
 
-    def _tenant(self, made: Any, phone: str, label: str, colleague: str | None = None) -> Tenant:
+    def _tenant(self, made: Any, phone: str, label: str, colleague: str | None = None) -> Target:
         gateway = {"Authorization": f"Bearer {made.gateway_key}"}
-        tenant = Tenant(made.name, label, gateway, phone, colleague)
+        tenant = Target(made.name, label, gateway, phone, colleague)
         tenant.ids.add(made.id)
         assignees = [colleague] if colleague else ["agent", "intern"]
         if colleague is None:
@@ -148,7 +149,7 @@ class Bench:
             tenant.ids.add(ticket.json()["id"])
         return tenant
 
-    def conversation(self, tenant: Tenant, assignee: str | None, phone: str | None = None) -> str:
+    def conversation(self, tenant: Target, assignee: str | None, phone: str | None = None) -> str:
         """A new conversation of `tenant`, active with `assignee` (or queued)."""
         return str(self._new_call(tenant, assignee, phone)["id"])
 
@@ -167,11 +168,11 @@ class Bench:
             )
             assert result.rowcount == 1
 
-    def customer(self, tenant: Tenant) -> str:
+    def customer(self, tenant: Target) -> str:
         """A new customer of `tenant` (erasure destroys the one it is given)."""
         return str(self._new_call(tenant, None, None)["customer_id"])
 
-    def _new_call(self, tenant: Tenant, assignee: str | None, phone: str | None) -> Any:
+    def _new_call(self, tenant: Target, assignee: str | None, phone: str | None) -> Any:
         """A conversation through the tenant's gateway; a new customer unless `phone` is known."""
         body: dict[str, Any] = {"phone": phone or f"1370{next(self.serial):07d}", "channel": "chat"}
         if assignee is not None:
@@ -180,7 +181,7 @@ class Bench:
         tenant.ids |= {made["id"], made["customer_id"]}
         return made
 
-    def _post(self, tenant: Tenant, path: str, body: Any, *, gateway: bool = False) -> Any:
+    def _post(self, tenant: Target, path: str, body: Any, *, gateway: bool = False) -> Any:
         headers = dict(tenant.gateway if gateway else self.login("admin", tenant.name))
         headers["Idempotency-Key"] = self.unique("setup")
         response = self.client.post(API_PREFIX + path, json=body, headers=headers)
@@ -193,22 +194,23 @@ class Bench:
         return response.json()
 
 
-def _assignee(bench: Bench, caller: Caller, tenant: Tenant) -> str:
-    """Whom a conversation is assigned to: the caller if they serve customers and it is their
-    tenant (so that the object rule holds), else the tenant's agent or the colleague."""
+def _assignee(bench: Bench, caller: Caller, tenant: Target) -> str:
+    """Whom a conversation is assigned to: the colleague, or the caller's username if they serve
+    customers (in globex that user is then swapped for the acme caller by `point_at`), else the
+    tenant's agent."""
     if tenant.colleague is not None:
         return tenant.colleague
-    return caller.name if caller.serves_customers and tenant is bench.acme else "agent"
+    return caller.name if caller.serves_customers else "agent"
 
 
-def _own(bench: Bench, caller: Caller, tenant: Tenant) -> str:
+def _own(bench: Bench, caller: Caller, tenant: Target) -> str:
     return tenant.conversations[_assignee(bench, caller, tenant)]
 
 
 def _conversation_call(
     method: str, suffix: str = "", json: Any = None, **kwargs: Any
-) -> Callable[[Bench, Caller, Tenant], Call]:
-    def build(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+) -> Callable[[Bench, Caller, Target], Call]:
+    def build(bench: Bench, caller: Caller, tenant: Target) -> Call:
         path = f"/conversations/{_own(bench, caller, tenant)}{suffix}"
         return Call(method, path, json=json, **kwargs)
 
@@ -217,10 +219,10 @@ def _conversation_call(
 
 def _fresh_conversation_call(
     suffix: str, json: Any, *, assigned: bool = True
-) -> Callable[[Bench, Caller, Tenant], Call]:
+) -> Callable[[Bench, Caller, Target], Call]:
     """A call that changes the conversation's state gets a conversation of its own."""
 
-    def build(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+    def build(bench: Bench, caller: Caller, tenant: Target) -> Call:
         assignee = _assignee(bench, caller, tenant) if assigned else None
         conversation = bench.conversation(tenant, assignee)
         if assigned and caller.serves_customers and tenant is bench.globex:
@@ -230,7 +232,7 @@ def _fresh_conversation_call(
     return build
 
 
-def _append(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _append(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call(
         "POST",
         f"/conversations/{_own(bench, caller, tenant)}/messages",
@@ -239,7 +241,7 @@ def _append(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
     )
 
 
-def _erase(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _erase(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("DELETE", f"/customers/{bench.customer(tenant)}")
 
 
@@ -254,7 +256,7 @@ class Sample:
     also applies the assignment rule, so an agent is refused a colleague's conversation.
     `refusals` are the honest exceptions to "allowed means 2xx", by role."""
 
-    build: Callable[[Bench, Caller, Tenant], Call]
+    build: Callable[[Bench, Caller, Target], Call]
     scope: Scope = "object"
     # The object rule: agents and interns only on a conversation assigned to them and open.
     assigned: bool = False
@@ -265,35 +267,35 @@ def _plain(method: str, path: str, **kwargs: Any) -> Sample:
     return Sample(lambda _b, _c, _t: Call(method, path, **kwargs), scope="scoped")
 
 
-def _lookup_get(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _lookup_get(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("GET", "/customers/lookup", params={"phone": tenant.phone})
 
 
-def _lookup_post(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _lookup_post(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", "/customers/lookup", json={"phone": tenant.phone})
 
 
-def _mentioning(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _mentioning(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("GET", "/conversations/mentioning", params={"phone": tenant.phone})
 
 
-def _create_conversation(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _create_conversation(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", "/conversations", json={"phone": tenant.phone, "channel": "voice"})
 
 
-def _ticket(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _ticket(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("GET", f"/tickets/{tenant.tickets[_assignee(bench, caller, tenant)]}")
 
 
-def _disable(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _disable(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", f"/users/leaver-{tenant.name}/disable")
 
 
-def _new_user(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _new_user(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", "/users", json={"username": bench.unique("hire"), "role": "agent"})
 
 
-def _new_gateway(bench: Bench, caller: Caller, tenant: Tenant) -> Call:
+def _new_gateway(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", "/gateways", json={"name": bench.unique("pbx")})
 
 
@@ -371,7 +373,7 @@ def _allowed(requirement: Requirement, caller: Caller) -> bool:
 
 
 def _expectation(
-    requirement: Requirement, sample: Sample, caller: Caller, target: Tenant, own: bool
+    requirement: Requirement, sample: Sample, caller: Caller, target: Target, own: bool
 ) -> set[int] | None:
     """The statuses allowed for this case; None means any 2xx."""
     if caller.role is None and requirement != PUBLIC:

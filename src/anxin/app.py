@@ -142,8 +142,8 @@ def _add_openapi(app: FastAPI) -> None:
 def declared_routes(app: FastAPI) -> list[DeclaredRoute]:
     """(method, path, declared requirement) for every route of `app`, in registration order.
 
-    A route that is not an APIRoute, or has no declaration, appears with requirement None, so
-    a test can name it instead of the route silently escaping the check.
+    A route that is not an APIRoute, or has no declaration, appears with `declared` None, so a
+    test can name it instead of the route silently escaping the check.
     """
     rows: list[DeclaredRoute] = []
     # Included routers stay nested in app.routes; FastAPI's own iterator flattens them with

@@ -1,18 +1,18 @@
-"""Who may call what, checked exhaustively: every route × every caller × three targets.
+"""Who may call what, checked exhaustively: every route × every caller × four targets.
 
 Each route declares its requirement next to itself (`openapi_extra=requires(...)`). This file
 checks that every route has one, that every route has a sample request here (a new route
 without a row fails the suite), and then calls every route as every staff role, the gateway and
-no one, against objects of the caller's own tenant (acme: the caller's own, and a colleague's)
-and of the other tenant (globex):
+no one, against objects of the caller's own tenant (acme: the caller's own open ones, a
+colleague's, the caller's own closed ones) and of the other tenant (globex):
 
 - no token: 401 unless the route is public;
 - a role without the declared permission: 403 `access.denied`;
 - a role with it (or any caller on an `authenticated` route): a 2xx on its own tenant's object,
   set up so that the object rule also holds (an agent's conversation is assigned to them and
   open), so the declaration matches what the service enforces, in both directions;
-- an agent or intern on a colleague's conversation (acme, assigned to agent2): 403, on every
-  route whose service applies the assignment rule;
+- an agent or intern on a colleague's conversation (acme, assigned to agent2) or on their own
+  closed one: 403, on every route whose service applies the assignment rule;
 - another tenant's object: 404 for a caller who holds the permission (globex's conversations
   are assigned, in the database, to the acme agent and intern, so only the tenant wall refuses
   them), 403 or 404 otherwise, never a 2xx; and no answer ever carries an id of the other tenant;
@@ -70,6 +70,8 @@ class Target:
     gateway: dict[str, str]
     phone: str
     colleague: str | None = None
+    # Every conversation is closed: the object rule fails for its own assignee too.
+    closed: bool = False
     conversations: dict[str, str] = dataclasses.field(default_factory=dict)
     tickets: dict[str, str] = dataclasses.field(default_factory=dict)
     ids: set[str] = dataclasses.field(default_factory=set)
@@ -87,19 +89,20 @@ class Call:
 
 
 class Bench:
-    """The world as seen over HTTP: acme's callers and three targets (acme's objects for the
-    caller, acme's objects of a colleague, globex's objects)."""
+    """The world as seen over HTTP: acme's callers and four targets (acme's objects for the
+    caller, a colleague's, the caller's closed ones; globex's objects)."""
 
     def __init__(self, client: TestClient, world: Any) -> None:
         self.client = client
         self.serial = itertools.count(1)
         self.acme = self._tenant(world.acme, "13800000001", "acme")
         self.others = self._tenant(world.acme, "13800000003", "acme, agent2's", colleague="agent2")
+        self.closed = self._tenant(world.acme, "13800000004", "acme, closed", closed=True)
         self.globex = self._tenant(world.globex, "13900000002", "globex")
         self.globex.ids |= {u.actor_id for u in world.globex.users.values()}
         self.globex.ids |= {world.globex.id, world.globex.gateway.actor_id}
         self.world = world
-        self.targets = (self.acme, self.others, self.globex)
+        self.targets = (self.acme, self.others, self.closed, self.globex)
         for assignee in ("agent", "intern"):
             self.point_at(self.globex.conversations[assignee], assignee)
         self.callers = [self._caller(r.value) for r in sorted(STAFF_ROLES)]
@@ -120,15 +123,23 @@ class Bench:
     def _caller(self, role: str) -> Caller:
         return Caller(role, Role(role), self.login(role))
 
-    def _tenant(self, made: Any, phone: str, label: str, colleague: str | None = None) -> Target:
+    def _tenant(
+        self,
+        made: Any,
+        phone: str,
+        label: str,
+        colleague: str | None = None,
+        *,
+        closed: bool = False,
+    ) -> Target:
         gateway = {"Authorization": f"Bearer {made.gateway_key}"}
-        tenant = Target(made.name, label, gateway, phone, colleague)
+        tenant = Target(made.name, label, gateway, phone, colleague, closed)
         tenant.ids.add(made.id)
         assignees = [colleague] if colleague else ["agent", "intern"]
-        if colleague is None:
+        if label == made.name:
             self._post(tenant, "/users", {"username": f"leaver-{made.name}", "role": "agent"})
         for assignee in assignees:
-            conversation = self.conversation(tenant, assignee, phone)
+            conversation = str(self._new_call(tenant, assignee, phone)["id"])
             tenant.conversations[assignee] = conversation
             self._post(
                 tenant,
@@ -147,11 +158,20 @@ class Bench:
             assert ticket.status_code == 201, ticket.text
             tenant.tickets[assignee] = ticket.json()["id"]
             tenant.ids.add(ticket.json()["id"])
+            if closed:
+                self._close(tenant, tenant.conversations[assignee])
         return tenant
 
     def conversation(self, tenant: Target, assignee: str | None, phone: str | None = None) -> str:
-        """A new conversation of `tenant`, active with `assignee` (or queued)."""
-        return str(self._new_call(tenant, assignee, phone)["id"])
+        """A new conversation of `tenant`, active with `assignee` (or queued); closed at once
+        if the target's conversations are closed."""
+        conversation = str(self._new_call(tenant, assignee, phone)["id"])
+        if tenant.closed:
+            self._close(tenant, conversation)
+        return conversation
+
+    def _close(self, tenant: Target, conversation: str) -> None:
+        self._post(tenant, f"/conversations/{conversation}/close", _CLOSE, gateway=True)
 
     def point_at(self, conversation: str, username: str) -> None:
         """Assign a globex conversation, in the database, to the acme user `username`.
@@ -260,6 +280,8 @@ class Sample:
     scope: Scope = "object"
     # The object rule: agents and interns only on a conversation assigned to them and open.
     assigned: bool = False
+    # What a closed conversation answers those who may act on any (409: it takes nothing more).
+    when_closed: int | None = None
     refusals: Mapping[Role, int] = dataclasses.field(default_factory=dict)
 
 
@@ -319,15 +341,18 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/conversations"): Sample(_create_conversation, scope="scoped"),
     ("GET", "/conversations"): _plain("GET", "/conversations"),
     ("GET", "/conversations/mentioning"): Sample(_mentioning, scope="scoped"),
-    ("POST", "/conversations/{conversation_id}/messages"): Sample(_append, assigned=True),
+    ("POST", "/conversations/{conversation_id}/messages"): Sample(
+        _append, assigned=True, when_closed=409
+    ),
     ("POST", "/conversations/{conversation_id}/assign"): Sample(
-        _fresh_conversation_call("/assign", {"agent": "agent2"}, assigned=False)
+        _fresh_conversation_call("/assign", {"agent": "agent2"}, assigned=False),
+        when_closed=409,
     ),
     ("POST", "/conversations/{conversation_id}/wrap-up"): Sample(
-        _fresh_conversation_call("/wrap-up", None), assigned=True
+        _fresh_conversation_call("/wrap-up", None), assigned=True, when_closed=409
     ),
     ("POST", "/conversations/{conversation_id}/close"): Sample(
-        _fresh_conversation_call("/close", _CLOSE), assigned=True
+        _fresh_conversation_call("/close", _CLOSE), assigned=True, when_closed=409
     ),
     ("GET", "/conversations/{conversation_id}"): Sample(_conversation_call("GET"), assigned=True),
     ("GET", "/conversations/{conversation_id}/messages"): Sample(
@@ -378,16 +403,26 @@ def _expectation(
     """The statuses allowed for this case; None means any 2xx."""
     if caller.role is None and requirement != PUBLIC:
         return {401}
-    if target.colleague and sample.assigned and caller.serves_customers:
-        return {403}
     if not _allowed(requirement, caller):
         # Refused on the permission, or (another tenant's object) not found before the check.
         return {403} if own or sample.scope == "scoped" else {403, 404}
+    refused = _object_rule(sample, caller, target)
+    if refused is not None:
+        return refused
     if not own and sample.scope == "object":
         # Another tenant's ids do not exist for the caller (the tenant wall, not a rule).
         return {404}
     if caller.role in sample.refusals:
         return {sample.refusals[caller.role]}
+    return None
+
+
+def _object_rule(sample: Sample, caller: Caller, target: Target) -> set[int] | None:
+    """The refusal the object rules give a caller who holds the permission, if any."""
+    if sample.assigned and (target.colleague or target.closed) and caller.serves_customers:
+        return {403}
+    if target.closed and sample.when_closed is not None:
+        return {sample.when_closed}
     return None
 
 
@@ -455,7 +490,7 @@ def _parses(route: Any) -> bool:
     return True
 
 
-def test_every_route_as_every_caller_against_both_tenants(client, world) -> None:
+def test_every_route_as_every_caller_on_every_target(client, world) -> None:
     started = time.perf_counter()
     bench = Bench(client, world)
     problems: list[str] = []

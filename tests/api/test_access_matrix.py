@@ -461,6 +461,14 @@ def test_every_route_declares_a_requirement_and_has_a_sample(runtime) -> None:
     assert keys - SAMPLES.keys() == set(), "routes without a sample request in SAMPLES"
     assert SAMPLES.keys() - keys == set(), "samples for routes that no longer exist"
     assert route_table() == routes, "the docs' route table differs from the app's routes"
+    callers = [*STAFF_ROLES, Role.GATEWAY]
+    unreachable = [
+        f"{r.method} {r.path}"
+        for r in routes
+        if r.requirement not in (PUBLIC, AUTHENTICATED)
+        and not any(r.requirement in ROLE_PERMISSIONS[role] for role in callers)
+    ]
+    assert not unreachable, f"routes no staff role or gateway may call: {unreachable}"
 
 
 def test_the_openapi_document_shows_each_operations_requirement(client) -> None:

@@ -15,8 +15,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from anxin.access.declarations import OPENAPI_KEY, PUBLIC, DeclaredRoute, requires
 from anxin.access.errors import AccessDenied
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
@@ -24,7 +26,7 @@ from anxin.contact.api import router as contact_router
 from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
 from anxin.identity.api import router as identity_router
-from anxin.identity.deps import Runtime, client_addr
+from anxin.identity.deps import Runtime, RuntimeDep, client_addr
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid, StepUpRequired
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
@@ -36,6 +38,7 @@ log = logging.getLogger("anxin.http")
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/v1"
+OPENAPI_URL = f"{API_PREFIX}/openapi.json"
 _SECURITY_HEADERS = [
     (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
     (b"x-content-type-options", b"nosniff"),
@@ -86,7 +89,8 @@ def create_app(
         title="Anxin",
         version="0.1.0",
         description="Contact-center data platform: encrypted, masked, least-privilege, audited.",
-        openapi_url=f"{API_PREFIX}/openapi.json",
+        # Served by a route of our own (below) so that it, too, declares its requirement.
+        openapi_url=None,
         docs_url=None,
         redoc_url=None,
     )
@@ -95,23 +99,30 @@ def create_app(
     app.state.tenant_recognizers = recognizers or load_tenant_recognizers(
         runtime.settings.pii_recognizers
     )
-    app.include_router(identity_router)
-    app.include_router(contact_router)
-    _add_health(app, runtime)
+    _add_routes(app)
     _add_error_handlers(app, runtime)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
 
 
-def _add_health(app: FastAPI, runtime: Runtime) -> None:
-    @app.get(f"{API_PREFIX}/health", tags=["ops"])
+def _add_routes(app: FastAPI) -> None:
+    """Every route, each declaring its requirement (`access.declarations`); no runtime needed,
+    so the route table can be read without a database."""
+    app.include_router(identity_router)
+    app.include_router(contact_router)
+    _add_health(app)
+    _add_openapi(app)
+
+
+def _add_health(app: FastAPI) -> None:
+    @app.get(f"{API_PREFIX}/health", tags=["ops"], openapi_extra=requires(PUBLIC))
     def health() -> dict[str, str]:
         """Liveness: the process answers. No authentication."""
         return {"status": "ok"}
 
-    @app.get(f"{API_PREFIX}/ready", tags=["ops"])
-    def ready() -> JSONResponse:
+    @app.get(f"{API_PREFIX}/ready", tags=["ops"], openapi_extra=requires(PUBLIC))
+    def ready(runtime: RuntimeDep) -> JSONResponse:
         """Readiness: the database answers. No authentication, no detail beyond pass/fail."""
         try:
             runtime.db.ping()
@@ -119,6 +130,38 @@ def _add_health(app: FastAPI, runtime: Runtime) -> None:
             log.exception("readiness check failed")
             return _problem(503, "service.unavailable", "Not ready", "the database is unreachable")
         return JSONResponse({"status": "ready"})
+
+
+def _add_openapi(app: FastAPI) -> None:
+    @app.get(OPENAPI_URL, include_in_schema=False, openapi_extra=requires(PUBLIC))
+    def openapi() -> JSONResponse:
+        """The OpenAPI document (FastAPI caches it after the first build)."""
+        return JSONResponse(app.openapi())
+
+
+def declared_routes(app: FastAPI) -> list[DeclaredRoute]:
+    """(method, path, declared requirement) for every route of `app`, in registration order.
+
+    A route that is not an APIRoute, or has no declaration, appears with `declared` None, so a
+    test can name it instead of the route silently escaping the check.
+    """
+    rows: list[DeclaredRoute] = []
+    # Included routers stay nested in app.routes; FastAPI's own iterator flattens them with
+    # their prefixes, as the OpenAPI generator does.
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        extra = route.openapi_extra if isinstance(route, APIRoute) else None
+        declared = (extra or {}).get(OPENAPI_KEY)
+        path = str(context.path or route)
+        rows += [DeclaredRoute(m, path, declared) for m in sorted(context.methods or {"?"})]
+    return [row for row in rows if row.method != "HEAD"]
+
+
+def route_table() -> list[DeclaredRoute]:
+    """The declared routes of the application, without a runtime (for the docs generator)."""
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    _add_routes(app)
+    return declared_routes(app)
 
 
 def _add_error_handlers(app: FastAPI, runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Query, Request, status
 
+from anxin.access.declarations import AUTHENTICATED, requires
 from anxin.access.permissions import Permission
 from anxin.contact.erasure import erase_customer
 from anxin.contact.errors import IdempotencyKeyRequired
@@ -78,20 +79,33 @@ def _service(ctx: RequestContext) -> ContactService:
     )
 
 
-@router.post("/conversations", response_model=ConversationOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/conversations",
+    response_model=ConversationOut,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(Permission.CONVERSATION_CREATE),
+)
 def create_conversation(body: ConversationCreate, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).create_conversation(session, principal=principal, request=body)
 
 
-@router.get("/conversations", response_model=list[ConversationOut])
+@router.get(
+    "/conversations",
+    response_model=list[ConversationOut],
+    openapi_extra=requires(Permission.CONVERSATION_READ_ASSIGNED),
+)
 def my_conversations(ctx: Context) -> list[ConversationOut]:
     with ctx.transaction() as (session, principal):
         return _service(ctx).list_mine(session, principal=principal)
 
 
 # Declared before /conversations/{conversation_id}, which would otherwise match "mentioning".
-@router.get("/conversations/mentioning", response_model=MentionsOut)
+@router.get(
+    "/conversations/mentioning",
+    response_model=MentionsOut,
+    openapi_extra=requires(Permission.MESSAGE_FIND_MENTIONS),
+)
 def conversations_mentioning(
     ctx: Context,
     phone: Annotated[
@@ -113,7 +127,11 @@ def conversations_mentioning(
         )
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=AppendResult)
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=AppendResult,
+    openapi_extra=requires(Permission.MESSAGE_APPEND),
+)
 def append_messages(
     conversation_id: str,
     body: MessageIn | MessageBatch,
@@ -133,7 +151,11 @@ def append_messages(
         )
 
 
-@router.post("/conversations/{conversation_id}/assign", response_model=ConversationOut)
+@router.post(
+    "/conversations/{conversation_id}/assign",
+    response_model=ConversationOut,
+    openapi_extra=requires(Permission.CONVERSATION_ASSIGN),
+)
 def assign(conversation_id: str, body: AssignRequest, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).assign(
@@ -141,13 +163,21 @@ def assign(conversation_id: str, body: AssignRequest, ctx: Context) -> Conversat
         )
 
 
-@router.post("/conversations/{conversation_id}/wrap-up", response_model=ConversationOut)
+@router.post(
+    "/conversations/{conversation_id}/wrap-up",
+    response_model=ConversationOut,
+    openapi_extra=requires(Permission.CONVERSATION_WRAP_UP),
+)
 def wrap_up(conversation_id: str, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).wrap_up(session, principal=principal, conversation_id=conversation_id)
 
 
-@router.post("/conversations/{conversation_id}/close", response_model=ConversationOut)
+@router.post(
+    "/conversations/{conversation_id}/close",
+    response_model=ConversationOut,
+    openapi_extra=requires(Permission.CONVERSATION_CLOSE),
+)
 def close(conversation_id: str, body: CloseRequest, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).close(
@@ -155,7 +185,11 @@ def close(conversation_id: str, body: CloseRequest, ctx: Context) -> Conversatio
         )
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=ConversationOut,
+    openapi_extra=requires(Permission.CONVERSATION_READ_ASSIGNED),
+)
 def get_conversation(conversation_id: str, ctx: Context) -> ConversationOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).get_conversation(
@@ -163,7 +197,11 @@ def get_conversation(conversation_id: str, ctx: Context) -> ConversationOut:
         )
 
 
-@router.get("/conversations/{conversation_id}/messages", response_model=MessagePage)
+@router.get(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessagePage,
+    openapi_extra=requires(Permission.CONVERSATION_READ_ASSIGNED),
+)
 def read_messages(
     conversation_id: str,
     ctx: Context,
@@ -180,7 +218,11 @@ def read_messages(
         )
 
 
-@router.get("/conversations/{conversation_id}/customer", response_model=CustomerOut)
+@router.get(
+    "/conversations/{conversation_id}/customer",
+    response_model=CustomerOut,
+    openapi_extra=requires(Permission.CUSTOMER_READ_ASSIGNED),
+)
 def conversation_customer(conversation_id: str, ctx: Context) -> CustomerOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).conversation_customer(
@@ -188,7 +230,11 @@ def conversation_customer(conversation_id: str, ctx: Context) -> CustomerOut:
         )
 
 
-@router.get("/conversations/{conversation_id}/history", response_model=CustomerHistory)
+@router.get(
+    "/conversations/{conversation_id}/history",
+    response_model=CustomerHistory,
+    openapi_extra=requires(Permission.CUSTOMER_READ_ASSIGNED),
+)
 def conversation_history(
     conversation_id: str,
     ctx: Context,
@@ -204,6 +250,7 @@ def conversation_history(
     "/conversations/{conversation_id}/tickets",
     response_model=TicketOut,
     status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(Permission.TICKET_CREATE),
 )
 def create_ticket(conversation_id: str, body: TicketCreate, ctx: Context) -> TicketOut:
     with ctx.transaction() as (session, principal):
@@ -212,7 +259,11 @@ def create_ticket(conversation_id: str, body: TicketCreate, ctx: Context) -> Tic
         )
 
 
-@router.get("/conversations/{conversation_id}/tickets", response_model=list[TicketOut])
+@router.get(
+    "/conversations/{conversation_id}/tickets",
+    response_model=list[TicketOut],
+    openapi_extra=requires(Permission.TICKET_READ_ASSIGNED),
+)
 def conversation_tickets(conversation_id: str, ctx: Context) -> list[TicketOut]:
     with ctx.transaction() as (session, principal):
         return _service(ctx).conversation_tickets(
@@ -220,13 +271,21 @@ def conversation_tickets(conversation_id: str, ctx: Context) -> list[TicketOut]:
         )
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketOut)
+@router.get(
+    "/tickets/{ticket_id}",
+    response_model=TicketOut,
+    openapi_extra=requires(Permission.TICKET_READ_ASSIGNED),
+)
 def get_ticket(ticket_id: str, ctx: Context) -> TicketOut:
     with ctx.transaction() as (session, principal):
         return _service(ctx).get_ticket(session, principal=principal, ticket_id=ticket_id)
 
 
-@router.get("/customers/lookup", response_model=CustomerHistory)
+@router.get(
+    "/customers/lookup",
+    response_model=CustomerHistory,
+    openapi_extra=requires(Permission.CUSTOMER_LOOKUP),
+)
 def lookup(
     ctx: Context,
     phone: Annotated[
@@ -238,7 +297,11 @@ def lookup(
         return _service(ctx).lookup_by_phone(session, principal=principal, phone=phone, limit=limit)
 
 
-@router.post("/customers/lookup", response_model=CustomerHistory)
+@router.post(
+    "/customers/lookup",
+    response_model=CustomerHistory,
+    openapi_extra=requires(Permission.CUSTOMER_LOOKUP),
+)
 def lookup_post(body: LookupRequest, ctx: Context) -> CustomerHistory:
     """The same lookup with the number in the body, for clients that keep URLs free of it."""
     with ctx.transaction() as (session, principal):
@@ -247,7 +310,11 @@ def lookup_post(body: LookupRequest, ctx: Context) -> CustomerHistory:
         )
 
 
-@router.post("/conversations/{conversation_id}/reveal", response_model=RevealOut)
+@router.post(
+    "/conversations/{conversation_id}/reveal",
+    response_model=RevealOut,
+    openapi_extra=requires(Permission.VALUE_REVEAL),
+)
 def reveal(conversation_id: str, body: RevealRequest, ctx: Context) -> RevealOut:
     """One raw value of the caller's current conversation, with a reason: a customer field or
     one message. Roles the masking policy names; rate-limited per hour; audited with the reason."""
@@ -257,7 +324,11 @@ def reveal(conversation_id: str, body: RevealRequest, ctx: Context) -> RevealOut
         )
 
 
-@router.get("/reports/pii", response_model=PiiReport)
+@router.get(
+    "/reports/pii",
+    response_model=PiiReport,
+    openapi_extra=requires(Permission.PII_REPORT_READ),
+)
 def report_pii(
     ctx: Context,
     since: Annotated[dt.datetime | None, Query(description="Default: seven days ago.")] = None,
@@ -271,14 +342,21 @@ def report_pii(
         )
 
 
-@router.get("/pii/classes")
+@router.get(
+    "/pii/classes",
+    openapi_extra=requires(AUTHENTICATED),
+)
 def pii_classes(ctx: Context) -> list[dict[str, Any]]:
     """The data-class catalogue: each type's class, sensitivity and legal flags (any staff)."""
     with ctx.transaction():
         return [entry.as_json() for entry in catalogue.entries()]
 
 
-@router.delete("/customers/{customer_id}", response_model=ErasureOut)
+@router.delete(
+    "/customers/{customer_id}",
+    response_model=ErasureOut,
+    openapi_extra=requires(Permission.CUSTOMER_ERASE),
+)
 def erase(customer_id: str, ctx: Context) -> ErasureOut:
     """Crypto-shred a customer (privacy officer, step-up): keys destroyed first, then rows.
     Irreversible."""

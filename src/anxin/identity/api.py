@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from anxin.access.declarations import AUTHENTICATED, PUBLIC, requires
 from anxin.access.permissions import Permission
 from anxin.identity import second_factor, service
 from anxin.identity.deps import Context, RuntimeDep, client_addr, user_agent
@@ -28,7 +29,7 @@ from anxin.identity.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
 
-@router.post("/auth/login", response_model=LoginResponse)
+@router.post("/auth/login", response_model=LoginResponse, openapi_extra=requires(PUBLIC))
 def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> LoginResponse:
     with runtime.db.unit_of_work(tenant_id=None) as session:
         result = service.login(
@@ -54,7 +55,11 @@ def login(body: LoginRequest, request: Request, runtime: RuntimeDep) -> LoginRes
     )
 
 
-@router.post("/auth/second-factor", response_model=SecondFactorVerified)
+@router.post(
+    "/auth/second-factor",
+    response_model=SecondFactorVerified,
+    openapi_extra=requires(AUTHENTICATED),
+)
 def verify_second_factor(body: SecondFactorRequest, ctx: Context) -> SecondFactorVerified:
     """Complete a login that needs a second factor, or step up before a sensitive action."""
     with ctx.transaction(pending_ok=True) as (session, principal):
@@ -74,7 +79,12 @@ def verify_second_factor(body: SecondFactorRequest, ctx: Context) -> SecondFacto
     )
 
 
-@router.post("/me/totp", response_model=TotpEnrolmentOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/me/totp",
+    response_model=TotpEnrolmentOut,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(AUTHENTICATED),
+)
 def enrol_totp(ctx: Context) -> TotpEnrolmentOut:
     """Start TOTP enrolment: scan the QR code, then confirm with a code."""
     with ctx.transaction(pending_ok=True) as (session, principal):
@@ -86,7 +96,9 @@ def enrol_totp(ctx: Context) -> TotpEnrolmentOut:
     )
 
 
-@router.post("/me/totp/confirm", response_model=RecoveryCodes)
+@router.post(
+    "/me/totp/confirm", response_model=RecoveryCodes, openapi_extra=requires(AUTHENTICATED)
+)
 def confirm_totp(body: TotpConfirm, ctx: Context) -> RecoveryCodes:
     with ctx.transaction(pending_ok=True) as (session, principal):
         codes = second_factor.confirm_totp(
@@ -101,14 +113,18 @@ def confirm_totp(body: TotpConfirm, ctx: Context) -> RecoveryCodes:
     return RecoveryCodes(recovery_codes=codes)
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    openapi_extra=requires(AUTHENTICATED),
+)
 def logout(ctx: Context) -> Response:
     with ctx.transaction() as (session, principal):
         service.logout(session, principal=principal, clock=ctx.runtime.clock)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", response_model=Me, openapi_extra=requires(AUTHENTICATED))
 def me(ctx: Context) -> Me:
     with ctx.transaction() as (_session, principal):
         return Me(
@@ -120,14 +136,23 @@ def me(ctx: Context) -> Me:
         )
 
 
-@router.get("/users", response_model=list[UserOut])
+@router.get(
+    "/users",
+    response_model=list[UserOut],
+    openapi_extra=requires(Permission.USER_MANAGE),
+)
 def list_users(ctx: Context) -> list[UserOut]:
     with ctx.transaction() as (session, principal):
         users = service.list_users(session, principal=principal, clock=ctx.runtime.clock)
         return [_user_out(u) for u in users]
 
 
-@router.post("/users", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/users",
+    response_model=UserCreated,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(Permission.USER_MANAGE),
+)
 def create_user(body: UserCreate, ctx: Context) -> UserCreated:
     with ctx.transaction() as (session, principal):
         ctx.step_up(principal, Permission.USER_MANAGE)
@@ -144,7 +169,11 @@ def create_user(body: UserCreate, ctx: Context) -> UserCreated:
         return UserCreated(**_user_out(user).model_dump(), password=shown)
 
 
-@router.post("/users/{username}/disable", response_model=UserOut)
+@router.post(
+    "/users/{username}/disable",
+    response_model=UserOut,
+    openapi_extra=requires(Permission.USER_MANAGE),
+)
 def disable_user(username: str, ctx: Context) -> UserOut:
     with ctx.transaction() as (session, principal):
         ctx.step_up(principal, Permission.USER_MANAGE)
@@ -154,7 +183,11 @@ def disable_user(username: str, ctx: Context) -> UserOut:
         return _user_out(user)
 
 
-@router.post("/users/{username}/unlock", response_model=UserOut)
+@router.post(
+    "/users/{username}/unlock",
+    response_model=UserOut,
+    openapi_extra=requires(Permission.USER_UNLOCK),
+)
 def unlock_user(username: str, ctx: Context) -> UserOut:
     """Lift a lockout before its cool-down ends (security officer, step-up)."""
     with ctx.transaction() as (session, principal):
@@ -165,7 +198,11 @@ def unlock_user(username: str, ctx: Context) -> UserOut:
         return _user_out(user)
 
 
-@router.post("/users/{username}/sessions/revoke", response_model=SessionsRevoked)
+@router.post(
+    "/users/{username}/sessions/revoke",
+    response_model=SessionsRevoked,
+    openapi_extra=requires(Permission.SESSION_REVOKE),
+)
 def revoke_sessions(username: str, ctx: Context) -> SessionsRevoked:
     """End every session of a user at once (security officer, step-up)."""
     with ctx.transaction() as (session, principal):
@@ -176,7 +213,12 @@ def revoke_sessions(username: str, ctx: Context) -> SessionsRevoked:
         return SessionsRevoked(username=username, sessions_revoked=revoked)
 
 
-@router.post("/gateways", response_model=GatewayCreated, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/gateways",
+    response_model=GatewayCreated,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(Permission.GATEWAY_MANAGE),
+)
 def create_gateway(body: GatewayCreate, ctx: Context) -> GatewayCreated:
     with ctx.transaction() as (session, principal):
         account, key = service.add_gateway(

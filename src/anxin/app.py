@@ -23,6 +23,7 @@ from anxin.audit.actions import AuditAction, Outcome
 from anxin.contact.api import router as contact_router
 from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
+from anxin.identity import scim_api
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, client_addr
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid
@@ -97,6 +98,8 @@ def create_app(
     )
     app.include_router(identity_router)
     app.include_router(contact_router)
+    # SCIM 2.0 provisioning (docs/scim.md): its own error format, application/scim+json.
+    scim_api.install(app, runtime)
     _add_health(app, runtime)
     _add_error_handlers(app, runtime)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)

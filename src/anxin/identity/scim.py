@@ -370,8 +370,10 @@ def _check_user_name(value: Any) -> str:
 # --- users --------------------------------------------------------------------------------
 
 
-def _user(session: Session, user_id: str) -> User:
+def _user(session: Session, user_id: str, tenant_id: str | None) -> User:
     user = session.get(User, user_id)
+    if user is not None and user.tenant_id != tenant_id:
+        user = None
     # A deleted user keeps its row (audit) but is gone for SCIM: disabled and renamed nothing,
     # marked by the audit event; we treat every disabled user with external_id "" as deleted.
     if user is None or _is_deleted(user):
@@ -386,15 +388,20 @@ def _is_deleted(user: User) -> bool:
     return user.external_id == _DELETED and user.disabled_at is not None
 
 
-def _visible_users() -> Any:
+def _visible_users(tenant_id: str | None) -> Any:
+    # The tenant is named here as well as by the session's scoping: the count below is a
+    # Core subquery, which the ORM's tenant criteria do not reach.
     return select(User).where(
-        (User.disabled_at.is_(None)) | (User.external_id.is_(None)) | (User.external_id != _DELETED)
+        User.tenant_id == tenant_id,
+        (User.disabled_at.is_(None))
+        | (User.external_id.is_(None))
+        | (User.external_id != _DELETED),
     )
 
 
 def get_user(session: Session, *, principal: Principal, user_id: str) -> User:
     authorize(principal, Permission.USER_MANAGE, object_type="user", object_id=user_id)
-    return _user(session, user_id)
+    return _user(session, user_id, principal.tenant_id)
 
 
 def list_users(
@@ -406,7 +413,7 @@ def list_users(
     count: int,
 ) -> tuple[int, list[User]]:
     authorize(principal, Permission.USER_MANAGE, object_type="user")
-    query = _visible_users()
+    query = _visible_users(principal.tenant_id)
     if filter_:
         attribute, value = _parse_filter(filter_)
         columns = {
@@ -442,7 +449,7 @@ def create_user(session: Session, *, principal: Principal, clock: Clock, payload
     authorize(principal, Permission.USER_MANAGE, object_type="user")
     fields = parse_user(payload)
     username = _check_user_name(fields.user_name)
-    _check_unique(session, username, None)
+    _check_unique(session, username, None, principal.tenant_id)
     now = clock.now()
     display = fields.display_name if isinstance(fields.display_name, str) else None
     user = User(
@@ -463,8 +470,12 @@ def create_user(session: Session, *, principal: Principal, clock: Clock, payload
     return user
 
 
-def _check_unique(session: Session, username: str, user_id: str | None) -> None:
-    other = session.scalars(select(User.id).where(User.username == username)).first()
+def _check_unique(
+    session: Session, username: str, user_id: str | None, tenant_id: str | None
+) -> None:
+    other = session.scalars(
+        select(User.id).where(User.tenant_id == tenant_id, User.username == username)
+    ).first()
     if other is not None and other != user_id:
         raise ScimError(409, f"userName {username!r} is already taken", "uniqueness")
 
@@ -473,7 +484,7 @@ def replace_user(
     session: Session, *, principal: Principal, clock: Clock, user_id: str, payload: Any
 ) -> User:
     authorize(principal, Permission.USER_MANAGE, object_type="user", object_id=user_id)
-    user = _user(session, user_id)
+    user = _user(session, user_id, principal.tenant_id)
     fields = parse_user(payload)
     if fields.display_name is _SENTINEL:
         fields.display_name = None
@@ -495,7 +506,7 @@ def _apply(
     changed: list[str] = []
     if fields.user_name is not _SENTINEL and fields.user_name != user.username:
         username = _check_user_name(fields.user_name)
-        _check_unique(session, username, user.id)
+        _check_unique(session, username, user.id, user.tenant_id)
         user.username = username
         changed.append("userName")
     if fields.display_name is not _SENTINEL:
@@ -544,7 +555,7 @@ def patch_user(
 ) -> User:
     """RFC 7644 §3.5.2 PatchOp: add / replace / remove of the User's writable attributes."""
     authorize(principal, Permission.USER_MANAGE, object_type="user", object_id=user_id)
-    user = _user(session, user_id)
+    user = _user(session, user_id, principal.tenant_id)
     fields = UserFields()
     for op, path, value in _operations(payload):
         if path is None:
@@ -606,7 +617,7 @@ def _operations(payload: Any) -> list[tuple[str, str | None, Any]]:
 def delete_user(session: Session, *, principal: Principal, clock: Clock, user_id: str) -> None:
     """Disable, revoke every session and hide from SCIM; the row stays for the audit trail."""
     authorize(principal, Permission.USER_MANAGE, object_type="user", object_id=user_id)
-    user = _user(session, user_id)
+    user = _user(session, user_id, principal.tenant_id)
     now = clock.now()
     if user.disabled_at is None:
         user.disabled_at = now
@@ -625,13 +636,14 @@ def _role(group_id: str) -> str:
     return group_id
 
 
-def group_members(session: Session, role: str) -> list[User]:
-    return list(session.scalars(_visible_users().where(User.role == role).order_by(User.username)))
+def group_members(session: Session, role: str, tenant_id: str | None) -> list[User]:
+    query = _visible_users(tenant_id).where(User.role == role).order_by(User.username)
+    return list(session.scalars(query))
 
 
 def get_group(session: Session, *, principal: Principal, group_id: str) -> list[User]:
     authorize(principal, Permission.USER_MANAGE, object_type="group", object_id=group_id)
-    return group_members(session, _role(group_id))
+    return group_members(session, _role(group_id), principal.tenant_id)
 
 
 def list_groups(
@@ -647,7 +659,7 @@ def list_groups(
             roles = [r for r in roles if r == value]
         else:
             raise ScimError(400, f"cannot filter Groups on '{attribute}'", "invalidFilter")
-    return [(r, group_members(session, r)) for r in roles]
+    return [(r, group_members(session, r, principal.tenant_id)) for r in roles]
 
 
 def _member_ids(value: Any) -> list[str]:
@@ -676,8 +688,8 @@ def _move(
     remove: Sequence[str],
 ) -> None:
     """Apply membership changes to one group (role) after checking all of them."""
-    adds = [_member(session, i) for i in add]
-    removes = [_member(session, i) for i in remove]
+    adds = [_member(session, i, principal.tenant_id) for i in add]
+    removes = [_member(session, i, principal.tenant_id) for i in remove]
     for user in adds:
         current = user.role
         if current not in {role, DEFAULT_ROLE.value} and user.id not in remove:
@@ -699,9 +711,9 @@ def _move(
             _set_role(session, principal, user, role, now)
 
 
-def _member(session: Session, user_id: str) -> User:
+def _member(session: Session, user_id: str, tenant_id: str | None) -> User:
     user = session.get(User, user_id)
-    if user is None or _is_deleted(user):
+    if user is None or user.tenant_id != tenant_id or _is_deleted(user):
         raise _invalid(f"no User {user_id!r} to be a member")
     return user
 
@@ -730,7 +742,7 @@ def patch_group(  # noqa: PLR0912 (one branch per PatchOp form, read in one plac
     replace (the whole list). displayName is fixed (the role)."""
     authorize(principal, Permission.USER_MANAGE, object_type="group", object_id=group_id)
     role = _role(group_id)
-    current = {u.id for u in group_members(session, role)}
+    current = {u.id for u in group_members(session, role, principal.tenant_id)}
     target = set(current)
     for op, path, value in _operations(payload):
         key = (path or "").lower()
@@ -778,7 +790,7 @@ def patch_group(  # noqa: PLR0912 (one branch per PatchOp form, read in one plac
         {"group": role, "added": len(target - current), "removed": len(current - target)},
         object_type="group",
     )
-    return group_members(session, role)
+    return group_members(session, role, principal.tenant_id)
 
 
 def replace_group(

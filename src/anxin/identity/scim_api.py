@@ -292,7 +292,12 @@ def unknown(request: Request, rest: str) -> Response:
     with _transaction(request):
         if request.method == "POST" and rest.endswith(".search"):
             raise ScimError(501, "POST /.search is not supported; use GET with a filter")
+        if rest.split("/", maxsplit=1)[0] in _ENDPOINTS:
+            raise ScimError(405, f"{request.method} is not allowed on /{rest}")
         raise ScimError(404, f"no SCIM endpoint /{rest}")
+
+
+_ENDPOINTS = frozenset({"ServiceProviderConfig", "ResourceTypes", "Schemas", "Users", "Groups"})
 
 
 def _resource_types(base: str) -> list[dict[str, Any]]:

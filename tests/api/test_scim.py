@@ -334,3 +334,9 @@ def test_group_membership_is_the_role(client: TestClient, world, acme, login) ->
     assert client.get("/api/v1/me", headers=session).status_code == 401
     assert login("agent")  # logs in again, now as an auditor
     _assert_error(client.post("/scim/v2/Groups", json={"displayName": "x"}, headers=acme), 501)
+
+
+def test_an_empty_external_id_is_refused(client: TestClient, world, acme) -> None:
+    # The empty externalId marks users deleted through SCIM; a live user never gets it.
+    body = {"schemas": [USER], "userName": "blank.ext", "externalId": ""}
+    _assert_error(client.post("/scim/v2/Users", json=body, headers=acme), 400, "invalidValue")

@@ -13,8 +13,8 @@ Decisions (docs/scim.md):
   user who is already in another non-default group is refused (remove them there first).
 - DELETE keeps the row for the audit trail: the user is disabled (every session revoked) and
   answers 404 to SCIM from then on; the username stays taken.
-- SCIM-created users get a random password that is never returned: they sign in only once an
-  admin sets a password for them (or through a second factor flow added later).
+- SCIM-created users get a random password that is hashed and never returned: they cannot sign
+  in with a password until an admin sets one.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ GROUP_IDS: tuple[str, ...] = tuple(sorted(r.value for r in STAFF_ROLES))
 _FILTER = re.compile(r'^\s*([A-Za-z.:0-9]+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.IGNORECASE)
 _MEMBER_PATH = re.compile(r'^members\[\s*value\s+eq\s+"([^"]+)"\s*\]$', re.IGNORECASE)
 _SENTINEL: Any = object()
+# external_id of a user deleted through SCIM: the row is kept (audit), disabled and invisible to
+# SCIM. SCIM itself never accepts an empty externalId, so no live user carries the mark.
+_DELETED = ""
 
 
 class ScimError(AnxinError):
@@ -328,7 +331,10 @@ def _set_user_attribute(fields: UserFields, name: str, value: Any) -> None:  # n
     elif key == "active":
         fields.active = _boolean("active", value)
     elif key == "externalid":
-        fields.external_id = _string("externalId", value, max_chars=_MAX_EXTERNAL_ID)
+        external_id = _string("externalId", value, max_chars=_MAX_EXTERNAL_ID)
+        if external_id == _DELETED:
+            raise _invalid("'externalId' must not be empty")
+        fields.external_id = external_id
     elif key in _IGNORED_USER_ATTRIBUTES:
         return
     elif key in _READ_ONLY:
@@ -374,14 +380,9 @@ def _user(session: Session, user_id: str, tenant_id: str | None) -> User:
     user = session.get(User, user_id)
     if user is not None and user.tenant_id != tenant_id:
         user = None
-    # A deleted user keeps its row (audit) but is gone for SCIM: disabled and renamed nothing,
-    # marked by the audit event; we treat every disabled user with external_id "" as deleted.
     if user is None or _is_deleted(user):
         raise ScimError(404, f"no User {user_id!r}")
     return user
-
-
-_DELETED = ""  # external_id of a user deleted through SCIM: row kept, invisible to SCIM
 
 
 def _is_deleted(user: User) -> bool:
@@ -515,8 +516,6 @@ def _apply(
             user.display_name = display
             changed.append("displayName")
     if fields.external_id is not _SENTINEL and fields.external_id != user.external_id:
-        if fields.external_id == _DELETED:
-            raise _invalid("'externalId' must not be empty")
         user.external_id = fields.external_id
         changed.append("externalId")
     revoked = 0
@@ -692,14 +691,14 @@ def _move(
     removes = [_member(session, i, principal.tenant_id) for i in remove]
     for user in adds:
         current = user.role
-        if current not in {role, DEFAULT_ROLE.value} and user.id not in remove:
+        if current not in {role, DEFAULT_ROLE.value}:
             raise _invalid(
                 f"user {user.username!r} is already in group {current!r}; a user has one role,"
                 f" so remove them from {current!r} first"
             )
     now = clock.now()
     for user in removes:
-        if user.role == role and user.id not in add:
+        if user.role == role:
             if role == DEFAULT_ROLE.value:
                 raise _invalid(
                     f"{role!r} is the default group of users in no other group; move the user"

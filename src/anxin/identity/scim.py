@@ -14,7 +14,7 @@ Decisions (docs/scim.md):
 - DELETE keeps the row for the audit trail: the user is disabled (every session revoked) and
   answers 404 to SCIM from then on; the username stays taken.
 - SCIM-created users get a random password that is hashed and never returned: they cannot sign
-  in with a password until an admin sets one.
+  in with a password until an admin sets one (no set-password operation exists yet).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from anxin.audit.actions import AuditAction, Outcome
 from anxin.contact.api import router as contact_router
 from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
+from anxin.identity import scim_api
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, RuntimeDep, client_addr
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid, StepUpRequired
@@ -100,6 +101,8 @@ def create_app(
         runtime.settings.pii_recognizers
     )
     _add_routes(app)
+    # SCIM 2.0 provisioning (docs/scim.md): its own error format, application/scim+json.
+    scim_api.install(app, runtime)
     _add_error_handlers(app, runtime)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
@@ -111,6 +114,7 @@ def _add_routes(app: FastAPI) -> None:
     so the route table can be read without a database."""
     app.include_router(identity_router)
     app.include_router(contact_router)
+    app.include_router(scim_api.router)
     _add_health(app)
     _add_openapi(app)
 

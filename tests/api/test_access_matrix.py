@@ -30,7 +30,7 @@ from typing import Any, Literal
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from anxin.access.declarations import AUTHENTICATED, PUBLIC, Requirement
+from anxin.access.declarations import AUTHENTICATED, PUBLIC, SCIM_TOKEN, Requirement
 from anxin.access.permissions import ROLE_PERMISSIONS
 from anxin.app import API_PREFIX, create_app, declared_routes, route_table
 from anxin.audit.actions import AuditAction
@@ -90,6 +90,24 @@ class Call:
     fresh_session: bool = False
 
 
+def stepped_up_login(
+    client: TestClient, world: Any, username: str, tenant: str = "acme"
+) -> dict[str, str]:
+    """A session whose second factor counts as just verified: the matrix is about who may call
+    what, so step-up (tested in test_auth_hardening and test_reveal) is satisfied."""
+    body = {"tenant": tenant, "username": username.replace("_", "-"), "password": PASSWORD}
+    response = client.post(f"{API_PREFIX}/auth/login", json=body)
+    assert response.status_code == 200, response.text
+    token = response.json()["token"]
+    with world.runtime.db.unit_of_work(tenant_id=None) as session:
+        session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == secrets.token_hash(token))
+            .values(second_factor_at=world.runtime.clock.now())
+        )
+    return {"Authorization": f"Bearer {token}"}
+
+
 class Bench:
     """The world as seen over HTTP: acme's callers and four targets (acme's objects for the
     caller, a colleague's, the caller's closed ones; globex's objects)."""
@@ -114,19 +132,7 @@ class Bench:
         ]
 
     def login(self, username: str, tenant: str = "acme") -> dict[str, str]:
-        """A session whose second factor counts as just verified: the matrix is about who may
-        call what, so step-up (tested in test_auth_hardening and test_reveal) is satisfied."""
-        body = {"tenant": tenant, "username": username.replace("_", "-"), "password": PASSWORD}
-        response = self.client.post(f"{API_PREFIX}/auth/login", json=body)
-        assert response.status_code == 200, response.text
-        token = response.json()["token"]
-        with self.world.runtime.db.unit_of_work(tenant_id=None) as session:
-            session.execute(
-                update(UserSession)
-                .where(UserSession.token_hash == secrets.token_hash(token))
-                .values(second_factor_at=self.world.runtime.clock.now())
-            )
-        return {"Authorization": f"Bearer {token}"}
+        return stepped_up_login(self.client, self.world, username, tenant)
 
     def unique(self, prefix: str) -> str:
         return f"{prefix}-{next(self.serial)}"
@@ -501,7 +507,9 @@ def test_every_route_declares_a_requirement_and_has_a_sample(runtime) -> None:
     routes = declared_routes(app)
     undeclared = [f"{r.method} {r.path}: {r.declared!r}" for r in routes if not _parses(r)]
     assert not undeclared, f"routes without a valid x-permission: {undeclared}"
-    keys = {_key(r.method, r.path) for r in routes}
+    # SCIM routes take the tenant's SCIM token, not a session: test_scim.py and
+    # test_sessions_and_gateway_keys_never_open_scim cover them.
+    keys = {_key(r.method, r.path) for r in routes if r.requirement != SCIM_TOKEN}
     assert keys - SAMPLES.keys() == set(), "routes without a sample request in SAMPLES"
     assert SAMPLES.keys() - keys == set(), "samples for routes that no longer exist"
     assert route_table() == routes, "the docs' route table differs from the app's routes"
@@ -509,7 +517,7 @@ def test_every_route_declares_a_requirement_and_has_a_sample(runtime) -> None:
     unreachable = [
         f"{r.method} {r.path}"
         for r in routes
-        if r.requirement not in (PUBLIC, AUTHENTICATED)
+        if r.requirement not in (PUBLIC, AUTHENTICATED, SCIM_TOKEN)
         and not any(r.requirement in ROLE_PERMISSIONS[role] for role in callers)
     ]
     assert not unreachable, f"routes no staff role or gateway may call: {unreachable}"
@@ -549,6 +557,8 @@ def test_every_route_as_every_caller_on_every_target(client, world) -> None:
     denials: list[tuple[str, str]] = []
     cases = 0
     for route in declared_routes(client.app):
+        if route.requirement == SCIM_TOKEN:
+            continue
         sample = SAMPLES[_key(route.method, route.path)]
         for caller, tenant in itertools.product(bench.callers, bench.targets):
             own = tenant is not bench.globex
@@ -568,3 +578,19 @@ def test_every_route_as_every_caller_on_every_target(client, world) -> None:
     # declared one, which tells apart permissions that the same roles hold.
     assert _audited_denials(world) == denials
     print(f"{cases} cases in {time.perf_counter() - started:.1f}s")
+
+
+def test_sessions_and_gateway_keys_never_open_scim(client, world) -> None:
+    bearers = {
+        role: stepped_up_login(client, world, role)
+        for role in ("admin", "security_officer", "agent")
+    }
+    bearers["gateway"] = {"Authorization": f"Bearer {world.acme.gateway_key}"}
+    scim_routes = [r for r in declared_routes(client.app) if r.requirement == SCIM_TOKEN]
+    assert scim_routes
+    for route in scim_routes:
+        path = route.path.replace("{user_id}", "x").replace("{group_id}", "agent")
+        path = path.replace("{name}", "User").replace("{schema_id}", "x").replace("{rest}", "x")
+        for who, headers in bearers.items():
+            response = client.request(route.method, path, headers=headers, json={})
+            assert response.status_code == 401, (route.method, path, who, response.text)

@@ -20,12 +20,16 @@ PUBLIC: Final = "public"
 # Any valid session or gateway key, whatever its role (who am I, logout, the data-class catalogue).
 AUTHENTICATED: Final = "authenticated"
 
-Requirement = Permission | Literal["public", "authenticated"]
+# A tenant's SCIM bearer token (identity provider provisioning, docs/scim.md); staff sessions
+# and gateway keys are refused there.
+SCIM_TOKEN: Final = "scim-token"  # noqa: S105 (a requirement name, not a secret)
+
+Requirement = Permission | Literal["public", "authenticated", "scim-token"]
 
 
 def requires(requirement: Requirement) -> dict[str, str]:
-    """The `openapi_extra` of a route that needs `requirement` (a Permission, PUBLIC or
-    AUTHENTICATED): one value, so route, OpenAPI and docs cannot disagree."""
+    """The `openapi_extra` of a route that needs `requirement` (a Permission, PUBLIC,
+    AUTHENTICATED or SCIM_TOKEN): one value, so route, OpenAPI and docs cannot disagree."""
     return {OPENAPI_KEY: str(requirement)}
 
 
@@ -35,6 +39,8 @@ def parse(value: object) -> Requirement:
         return PUBLIC
     if value == AUTHENTICATED:
         return AUTHENTICATED
+    if value == SCIM_TOKEN:
+        return SCIM_TOKEN
     if not isinstance(value, str):
         raise ValueError(f"no {OPENAPI_KEY} declared")
     return Permission(value)

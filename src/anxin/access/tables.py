@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from anxin.access.declarations import AUTHENTICATED, PUBLIC, DeclaredRoute, Requirement
+from anxin.access.declarations import (
+    AUTHENTICATED,
+    PUBLIC,
+    SCIM_TOKEN,
+    DeclaredRoute,
+    Requirement,
+)
 from anxin.access.permissions import ROLE_PERMISSIONS, Permission
 from anxin.kernel.principal import Role
 
@@ -47,6 +53,8 @@ def _holders(requirement: Requirement) -> str:
         return "anyone, no token"
     if requirement == AUTHENTICATED:
         return "any session or gateway key"
+    if requirement == SCIM_TOKEN:
+        return "the tenant's SCIM token (identity provider), no session"
     holders = [r.value for r in Role if requirement in ROLE_PERMISSIONS[r]]
     return ", ".join(holders)
 

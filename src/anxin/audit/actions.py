@@ -17,6 +17,15 @@ class AuditAction(enum.StrEnum):
     TOTP_CONFIRM = "identity:totp:confirm"
     SECOND_FACTOR_VERIFY = "identity:second_factor:verify"
     GATEWAY_CREATE = "identity:gateway:create"
+    SCIM_TOKEN_CREATE = "identity:scim_token:create"  # noqa: S105 (a name, not a secret)
+    SCIM_TOKEN_REVOKE = "identity:scim_token:revoke"  # noqa: S105
+    SCIM_CREATE_USER = "identity:scim:create_user"
+    SCIM_REPLACE_USER = "identity:scim:replace_user"
+    SCIM_PATCH_USER = "identity:scim:patch_user"
+    SCIM_DELETE_USER = "identity:scim:delete_user"
+    SCIM_SET_ROLE = "identity:scim:set_role"
+    SCIM_PATCH_GROUP = "identity:scim:patch_group"
+    SCIM_REFUSED = "identity:scim:refuse"
     LOGIN = "identity:session:login"
     LOGOUT = "identity:session:logout"
     CUSTOMER_CREATE = "contact:customer:create"

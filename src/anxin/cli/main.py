@@ -1,5 +1,5 @@
-"""The `anxin` command: init, serve, demo, and the tenant, user, gateway, keys, customer, pii
-and data groups."""
+"""The `anxin` command: init, serve, demo, and the tenant, user, gateway, keys, customer, pii,
+data and scim groups."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 import uvicorn
 
 from anxin.app import create_app
-from anxin.cli import context, customer, data, gateway, keys, output, pii, tenant, user
+from anxin.cli import context, customer, data, gateway, keys, output, pii, scim, tenant, user
 from anxin.cli.bootstrap import initialize
 from anxin.cli.demo import demo_exists, seed_demo
 from anxin.cli.output import console, reported_errors
@@ -29,6 +29,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(customer.app, name="customer")
 app.add_typer(pii.app, name="pii")
 app.add_typer(data.app, name="data")
+app.add_typer(scim.app, name="scim")
 
 Customers = Annotated[int, typer.Option(min=1, max=10_000_000, help="Demo customers to create.")]
 

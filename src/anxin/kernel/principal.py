@@ -34,6 +34,11 @@ STAFF_ROLES: frozenset[Role] = frozenset(
 )
 
 
+# An active temporary grant as authorize() sees it: (permission, scope type, scope id or None
+# for any object of that type). Loaded per request; see access/grants.py.
+GrantKey = tuple[str, str, str | None]
+
+
 class ActorType(enum.StrEnum):
     USER = "user"
     GATEWAY = "gateway"
@@ -52,6 +57,8 @@ class Principal:
     name: str
     session_id: str | None = None
     client_addr: str | None = None
+    # Active, approved, unexpired temporary grants; empty unless the edge loaded them.
+    grants: frozenset[GrantKey] = frozenset()
 
     @property
     def is_staff(self) -> bool:

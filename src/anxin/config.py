@@ -62,6 +62,13 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(30, ge=1, le=24 * 60, description="Idle session expiry.")
     session_absolute_hours: int = Field(12, ge=1, le=24 * 7, description="Absolute session expiry.")
+    dormant_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="An account with no login for this many days (or never used and created "
+        "that long ago) is disabled by `anxin jobs run`.",
+    )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted."
     )

@@ -44,7 +44,10 @@ def _ask(client, headers, *, scope_id, permission=READ, scope_type="conversation
 
 def _events(world, action: str) -> list[AuditEvent]:
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
-        rows = session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+        query = select(AuditEvent).where(
+            AuditEvent.tenant_id == world.acme.id, AuditEvent.action == action
+        )
+        rows = session.scalars(query).all()
         session.expunge_all()
         return list(rows)
 

@@ -24,29 +24,52 @@ def _principal(role: Role, grants: frozenset[GrantKey] = frozenset()) -> Princip
     )
 
 
+C1 = frozenset({(READ.value, "conversation", "c1")})
+ANY_REPORT = frozenset({(REPORT.value, "report", None)})
+ANY_CONVERSATION = frozenset({(READ.value, "conversation", None)})
+
+
+def case(name, role, grants, permission, object_type, object_id, *, condition, tenant, allowed):
+    return pytest.param(
+        role, grants, permission, object_type, object_id, condition, tenant, allowed, id=name
+    )
+
+
+NONE: frozenset[GrantKey] = frozenset()
 CASES = [
-    # (role, grants, permission, object_type, object_id, condition, tenant_id, allowed)
-    ("agent without a grant, not assigned", Role.AGENT, set(), READ, "conversation", "c1", False, None, False),
-    ("agent assigned (role + condition)", Role.AGENT, set(), READ, "conversation", "c1", True, None, True),
-    ("scoped grant stands in for the condition", Role.AGENT, {(READ.value, "conversation", "c1")}, READ, "conversation", "c1", False, None, True),
-    ("scoped grant covers no other object", Role.AGENT, {(READ.value, "conversation", "c1")}, READ, "conversation", "c2", False, None, False),
-    ("scoped grant covers no other permission", Role.AGENT, {(READ.value, "conversation", "c1")}, Permission.CUSTOMER_READ_ASSIGNED, "conversation", "c1", False, None, False),
-    ("scoped grant covers no other object type", Role.AGENT, {(READ.value, "conversation", "c1")}, READ, "ticket", "c1", False, None, False),
-    ("scoped grant never crosses tenants", Role.AGENT, {(READ.value, "conversation", "c1")}, READ, "conversation", "c1", False, "t2", False),
-    ("type-wide grant acts like a role permission", Role.INTERN, {(REPORT.value, "report", None)}, REPORT, "report", None, True, None, True),
-    ("type-wide grant keeps the condition", Role.SUPERVISOR, {(READ.value, "conversation", None)}, READ, "conversation", "c1", False, None, False),
-    ("no grant, no role permission", Role.INTERN, set(), REPORT, "report", None, True, None, False),
-    ("a grant does not survive into another tenant", Role.INTERN, {(REPORT.value, "report", None)}, REPORT, "report", None, True, "t2", False),
+    case("agent without grant, not assigned", Role.AGENT, NONE, READ, "conversation", "c1",
+         condition=False, tenant=None, allowed=False),
+    case("agent assigned: role and condition", Role.AGENT, NONE, READ, "conversation", "c1",
+         condition=True, tenant=None, allowed=True),
+    case("scoped grant stands in for the condition", Role.AGENT, C1, READ, "conversation", "c1",
+         condition=False, tenant=None, allowed=True),
+    case("scoped grant covers no other object", Role.AGENT, C1, READ, "conversation", "c2",
+         condition=False, tenant=None, allowed=False),
+    case("scoped grant covers no other permission", Role.AGENT, C1,
+         Permission.CUSTOMER_READ_ASSIGNED, "conversation", "c1",
+         condition=False, tenant=None, allowed=False),
+    case("scoped grant covers no other object type", Role.AGENT, C1, READ, "ticket", "c1",
+         condition=False, tenant=None, allowed=False),
+    case("scoped grant never crosses tenants", Role.AGENT, C1, READ, "conversation", "c1",
+         condition=False, tenant="t2", allowed=False),
+    case("type-wide grant acts like a role permission", Role.INTERN, ANY_REPORT, REPORT,
+         "report", None, condition=True, tenant=None, allowed=True),
+    case("type-wide grant keeps the condition", Role.SUPERVISOR, ANY_CONVERSATION, READ,
+         "conversation", "c1", condition=False, tenant=None, allowed=False),
+    case("no grant, no role permission", Role.INTERN, NONE, REPORT, "report", None,
+         condition=True, tenant=None, allowed=False),
+    case("type-wide grant never crosses tenants", Role.INTERN, ANY_REPORT, REPORT, "report",
+         None, condition=True, tenant="t2", allowed=False),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("role", "grants", "permission", "object_type", "object_id", "condition", "tenant", "allowed"),
-    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+    CASES,
 )
 def test_when_grants_are_present_then_authorize_decides(
     role: Role,
-    grants: set[GrantKey],
+    grants: frozenset[GrantKey],
     permission: Permission,
     object_type: str,
     object_id: str | None,
@@ -54,7 +77,7 @@ def test_when_grants_are_present_then_authorize_decides(
     tenant: str | None,
     allowed: bool,
 ) -> None:
-    principal = _principal(role, frozenset(grants))
+    principal = _principal(role, grants)
     if allowed:
         authorize(
             principal,

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from tests.conftest import START
 
 from anxin.access.models import Grant
 from anxin.audit.models import AuditEvent
-from tests.conftest import START
 
 TODAY = START.date()
 
@@ -42,12 +42,15 @@ def test_when_an_admin_sets_a_leave_date_then_it_is_stored_and_audited(client, l
 @pytest.mark.parametrize(
     ("username", "body", "status", "code"),
     [
-        pytest.param("agent2", {"leave_on": "2026-12-01", "role": "admin"}, 422, "request.invalid", id="role"),
-        pytest.param("agent2", {"leave_on": "2026-12-01", "tenant_id": "x"}, 422, "request.invalid", id="tenant"),
+        pytest.param("agent2", {"leave_on": "2026-12-01", "role": "admin"}, 422,
+                     "request.invalid", id="role"),
+        pytest.param("agent2", {"leave_on": "2026-12-01", "tenant_id": "x"}, 422,
+                     "request.invalid", id="tenant"),
         pytest.param("agent2", {"leave_on": "tomorrow"}, 422, "request.invalid", id="not a date"),
         pytest.param("agent2", {"leave_on": 20261201}, 422, "request.invalid", id="number"),
         pytest.param("agent2", {}, 422, "request.invalid", id="missing"),
-        pytest.param("nobody", {"leave_on": "2026-12-01"}, 404, "identity.user_not_found", id="unknown user"),
+        pytest.param("nobody", {"leave_on": "2026-12-01"}, 404, "identity.user_not_found",
+                     id="unknown user"),
     ],
 )  # fmt: skip
 def test_when_a_leave_date_body_is_bad_then_nothing_changes(

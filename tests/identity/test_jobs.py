@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from tests.conftest import PASSWORD
 
 from anxin.access import grants
 from anxin.access.permissions import Permission
@@ -14,7 +15,6 @@ from anxin.identity import service as identity_service
 from anxin.identity.jobs import Job, run_jobs
 from anxin.identity.models import User, UserSession
 from anxin.identity.service import SessionPolicy
-from tests.conftest import PASSWORD
 
 POLICY = SessionPolicy(idle=dt.timedelta(minutes=30), absolute=dt.timedelta(hours=12))
 

@@ -26,9 +26,12 @@ from anxin.contact.api import router as contact_router
 from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
 from anxin.identity import scim_api
+from anxin.identity import service as identity_service
 from anxin.identity.api import router as identity_router
-from anxin.identity.deps import Runtime, RuntimeDep, client_addr
+from anxin.identity.deps import Runtime, RuntimeDep, client_addr, user_agent
 from anxin.identity.errors import AuthenticationFailed, SessionInvalid, StepUpRequired
+from anxin.identity.grants_api import router as grants_router
+from anxin.identity.lifecycle_api import router as lifecycle_router
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
 from anxin.kernel.text import CONTROL_CHARACTER
@@ -113,6 +116,8 @@ def _add_routes(app: FastAPI) -> None:
     """Every route, each declaring its requirement (`access.declarations`); no runtime needed,
     so the route table can be read without a database."""
     app.include_router(identity_router)
+    app.include_router(grants_router)
+    app.include_router(lifecycle_router)
     app.include_router(contact_router)
     app.include_router(scim_api.router)
     _add_health(app)
@@ -193,6 +198,7 @@ def _add_error_handlers(app: FastAPI, runtime: Runtime) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
             for e in errors
         ]
+        _audit_forbidden_fields(runtime, request, described)
         for error_type, (code, title, detail) in _TEXT_PROBLEMS.items():
             located = [d for d in described if d["type"] == error_type]
             if located:
@@ -305,6 +311,45 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
             )
     except Exception:
         log.exception("could not audit a refused request")
+
+
+def _audit_forbidden_fields(
+    runtime: Runtime, request: Request, described: list[dict[str, Any]]
+) -> None:
+    """A body with fields it may not carry (`role`, `tenant_id`...) is refused before any
+    route runs, hence before anyone is authenticated: resolve the caller's token here, in a
+    transaction of its own, and record the attempt with the field names (never values)."""
+    fields = sorted({str(d["loc"][-1]) for d in described if d["type"] == "extra_forbidden"})
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not fields or scheme.lower() != "bearer" or not token:
+        return
+    try:
+        with runtime.db.unit_of_work(tenant_id=None) as session:
+            principal = identity_service.authenticate(
+                session,
+                token=token.strip(),
+                clock=runtime.clock,
+                policy=runtime.session_policy,
+                client_addr=client_addr(request),
+                user_agent=user_agent(request),
+                pending_ok=True,
+            )
+            runtime.db.scope(session, tenant_id=principal.tenant_id)
+            audit_service.append(
+                session,
+                principal=principal,
+                action=AuditAction.REQUEST_REJECTED,
+                object_type="request",
+                object_id=None,
+                now=runtime.clock.now(),
+                outcome=Outcome.DENIED,
+                detail={"path": request.url.path, "fields": fields[:20]},
+            )
+    except AnxinError:
+        return  # no valid session: nobody to attribute the attempt to
+    except Exception:
+        log.exception("could not audit a rejected request")
 
 
 class SecurityHeaders:

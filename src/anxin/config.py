@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     step_up_minutes: int = Field(
         5, ge=1, le=60, description="How recent a second-factor check sensitive actions need."
     )
+    dormant_days: int = Field(
+        90,
+        ge=1,
+        le=3650,
+        description="An account with no login for this many days (or never used and created "
+        "that long ago) is disabled by `anxin jobs run`.",
+    )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, le=64 * 1_048_576, description="Largest request body accepted."
     )

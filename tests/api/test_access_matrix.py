@@ -356,6 +356,63 @@ def _staff_answer(status: int) -> dict[Role, int]:
     return {**dict.fromkeys(STAFF_ROLES, status), **_STAFF_ONLY}
 
 
+_GRANT_REASON = "case 2026-118: review of a colleague's call"
+
+
+def _grant_body() -> dict[str, Any]:
+    # An id no conversation has: approved grants must not change what the matrix expects.
+    return {
+        "permission": "contact:conversation:read_assigned",
+        "scope_type": "conversation",
+        "scope_id": "00000000-0000-7000-8000-00000000beef",
+        "duration_minutes": 60,
+        "reason": _GRANT_REASON,
+    }
+
+
+def _pending_grant(bench: Bench, tenant: Target, requester: Caller | None) -> str:
+    """A fresh request in `tenant`: the caller's own when they are acme staff, else the
+    tenant's intern's (an approver then decides someone else's request)."""
+    username = (
+        requester.name if requester is not None and requester.role in STAFF_ROLES else "intern"
+    )
+    realm = "globex" if tenant.name == "globex" else "acme"
+    headers = bench.login(username, realm)
+    made = bench.client.post(f"{API_PREFIX}/grants", json=_grant_body(), headers=headers)
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
+def _own_grant(action: str) -> Callable[[Bench, Caller, Target], Call]:
+    def build(bench: Bench, caller: Caller, tenant: Target) -> Call:
+        own = caller if tenant.name != "globex" else None
+        grant = _pending_grant(bench, tenant, own)
+        if action == "get":
+            return Call("GET", f"/grants/{grant}")
+        return Call("POST", f"/grants/{grant}/{action}", json={})
+
+    return build
+
+
+def _someone_elses_grant(action: str) -> Callable[[Bench, Caller, Target], Call]:
+    def build(bench: Bench, caller: Caller, tenant: Target) -> Call:
+        return Call("POST", f"/grants/{_pending_grant(bench, tenant, None)}/{action}", json={})
+
+    return build
+
+
+def _new_grant(bench: Bench, caller: Caller, tenant: Target) -> Call:
+    return Call("POST", "/grants", json=_grant_body())
+
+
+def _leave_date(bench: Bench, caller: Caller, tenant: Target) -> Call:
+    return Call("PUT", f"/users/leaver-{tenant.name}/leave-date", json={"leave_on": "2030-01-31"})
+
+
+def _offboard(bench: Bench, caller: Caller, tenant: Target) -> Call:
+    return Call("POST", f"/users/leaver-{tenant.name}/offboard")
+
+
 def _new_gateway(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", "/gateways", json={"name": bench.unique("pbx")})
 
@@ -383,6 +440,17 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         _confirm_totp, scope="scoped", refusals=_staff_answer(401)
     ),
     ("POST", "/users/{username}/unlock"): Sample(_unlock),
+    ("PUT", "/users/{username}/leave-date"): Sample(_leave_date),
+    ("POST", "/users/{username}/offboard"): Sample(_offboard),
+    ("GET", "/users/reports/leavers"): _plain("GET", "/users/reports/leavers"),
+    ("GET", "/users/reports/privileged"): _plain("GET", "/users/reports/privileged"),
+    # A grant may name any id; whether the object exists is for the approver to judge.
+    ("POST", "/grants"): Sample(_new_grant, scope="scoped"),
+    ("GET", "/grants"): _plain("GET", "/grants"),
+    ("GET", "/grants/{grant_id}"): Sample(_own_grant("get")),
+    ("POST", "/grants/{grant_id}/revoke"): Sample(_own_grant("revoke")),
+    ("POST", "/grants/{grant_id}/approve"): Sample(_someone_elses_grant("approve")),
+    ("POST", "/grants/{grant_id}/deny"): Sample(_someone_elses_grant("deny")),
     ("POST", "/users/{username}/sessions/revoke"): Sample(_revoke_sessions),
     ("GET", "/users"): _plain("GET", "/users"),
     ("POST", "/users"): Sample(_new_user, scope="scoped"),

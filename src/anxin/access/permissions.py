@@ -39,6 +39,11 @@ class Permission(enum.StrEnum):
     SESSION_REVOKE = "identity:session:revoke"
     GATEWAY_MANAGE = "identity:gateway:manage"
     AUDIT_READ = "audit:event:read"
+    # Temporary grants (access/grants.py): any staff member may ask; approving is two-person.
+    GRANT_REQUEST = "access:grant:request"
+    GRANT_APPROVE = "access:grant:approve"
+    # Account reports (leavers still active, privileged accounts and their last use): no data.
+    USER_REPORT_READ = "identity:user_report:read"
 
 
 _AGENT = frozenset(
@@ -54,29 +59,40 @@ _AGENT = frozenset(
     }
 )
 
+_STAFF = frozenset({Permission.GRANT_REQUEST})
+
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.AGENT: _AGENT | {Permission.VALUE_REVEAL},
+    Role.AGENT: _STAFF | _AGENT | {Permission.VALUE_REVEAL},
     # Interns serve customers like agents; reveal (and later export and download) are withheld.
-    Role.INTERN: _AGENT,
+    Role.INTERN: _STAFF | _AGENT,
     # "Which conversations mentioned this number": ids and positions only, never texts, for
     # those who investigate (quality, incidents, data-subject requests); not for frontline staff.
-    Role.SUPERVISOR: frozenset({Permission.MESSAGE_FIND_MENTIONS, Permission.PII_REPORT_READ}),
-    Role.ADMIN: frozenset(
-        {Permission.USER_MANAGE, Permission.GATEWAY_MANAGE, Permission.MESSAGE_FIND_MENTIONS}
-    ),
-    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
-    Role.SECURITY_OFFICER: frozenset(
-        {Permission.MESSAGE_FIND_MENTIONS, Permission.USER_UNLOCK, Permission.SESSION_REVOKE}
-    ),
+    Role.SUPERVISOR: _STAFF | {Permission.MESSAGE_FIND_MENTIONS, Permission.PII_REPORT_READ},
+    Role.ADMIN: _STAFF
+    | {
+        Permission.USER_MANAGE,
+        Permission.GATEWAY_MANAGE,
+        Permission.MESSAGE_FIND_MENTIONS,
+        Permission.GRANT_APPROVE,
+        Permission.USER_REPORT_READ,
+    },
+    Role.AUDITOR: _STAFF | {Permission.AUDIT_READ, Permission.USER_REPORT_READ},
+    Role.SECURITY_OFFICER: _STAFF
+    | {
+        Permission.MESSAGE_FIND_MENTIONS,
+        Permission.GRANT_APPROVE,
+        Permission.USER_REPORT_READ,
+        Permission.USER_UNLOCK,
+        Permission.SESSION_REVOKE,
+    },
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
-    Role.PRIVACY_OFFICER: frozenset(
-        {
-            Permission.CUSTOMER_ERASE,
-            Permission.MESSAGE_FIND_MENTIONS,
-            Permission.DATA_MAP_READ,
-            Permission.PII_REPORT_READ,
-        }
-    ),
+    Role.PRIVACY_OFFICER: _STAFF
+    | {
+        Permission.CUSTOMER_ERASE,
+        Permission.MESSAGE_FIND_MENTIONS,
+        Permission.DATA_MAP_READ,
+        Permission.PII_REPORT_READ,
+    },
     Role.GATEWAY: frozenset(
         {
             Permission.CONVERSATION_CREATE,
@@ -89,4 +105,17 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(),
     # Trusted platform jobs (demo seeding, benchmarks, imports) inside one tenant.
     Role.SYSTEM: frozenset(Permission) - {Permission.AUDIT_READ},
+}
+
+
+# What a temporary grant may carry, and the object type its scope names (the `object_type`
+# the owning service passes to authorize()). Anything else (user or key management, erasure,
+# reveal, approving grants) is never grantable: those stay with roles.
+GRANTABLE: Mapping[Permission, str] = {
+    Permission.CONVERSATION_READ_ASSIGNED: "conversation",
+    Permission.CUSTOMER_READ_ASSIGNED: "conversation",
+    Permission.TICKET_READ_ASSIGNED: "ticket",
+    Permission.MESSAGE_FIND_MENTIONS: "conversation",
+    Permission.PII_REPORT_READ: "report",
+    Permission.DATA_MAP_READ: "data_map",
 }

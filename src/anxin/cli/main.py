@@ -1,5 +1,5 @@
 """The `anxin` command: init, serve, demo, and the tenant, user, gateway, keys, customer, pii,
-data and scim groups."""
+data, scim and jobs groups."""
 
 from __future__ import annotations
 
@@ -10,7 +10,20 @@ import typer
 import uvicorn
 
 from anxin.app import create_app
-from anxin.cli import context, customer, data, gateway, keys, output, pii, scim, tenant, user
+from anxin.cli import (
+    context,
+    customer,
+    data,
+    gateway,
+    jobs,
+    keys,
+    output,
+    pii,
+    scim,
+    tenant,
+    user,
+    user_report,
+)
 from anxin.cli.bootstrap import initialize
 from anxin.cli.demo import demo_exists, seed_demo
 from anxin.cli.output import console, reported_errors
@@ -30,6 +43,11 @@ app.add_typer(customer.app, name="customer")
 app.add_typer(pii.app, name="pii")
 app.add_typer(data.app, name="data")
 app.add_typer(scim.app, name="scim")
+app.add_typer(jobs.app, name="jobs")
+# Lifecycle commands live apart from user.py, which identity's own work keeps changing.
+user.app.add_typer(user_report.app, name="report")
+user.app.command("offboard")(user_report.offboard)
+user.app.command("leave-date")(user_report.leave_date)
 
 Customers = Annotated[int, typer.Option(min=1, max=10_000_000, help="Demo customers to create.")]
 

@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from anxin.access import grants
 from anxin.access.permissions import Permission
 from anxin.access.service import can
 from anxin.config import Settings
@@ -27,7 +28,7 @@ from anxin.identity import service as identity_service
 from anxin.identity.errors import SessionInvalid
 from anxin.identity.service import LoginLimits, SessionPolicy
 from anxin.kernel.clock import Clock
-from anxin.kernel.principal import Principal
+from anxin.kernel.principal import ActorType, Principal
 
 _bearer = HTTPBearer(
     auto_error=False, description="A session token (axs_…) or gateway key (axg_…)."
@@ -119,10 +120,22 @@ class RequestContext:
                 user_agent=user_agent(self.request),
                 pending_ok=pending_ok,
             )
+            db.scope(session, tenant_id=principal.tenant_id)
+            principal = _with_grants(session, principal, self.runtime.clock.now())
             # Kept for the error handler, which audits refusals in a transaction of its own.
             self.request.state.principal = principal
-            db.scope(session, tenant_id=principal.tenant_id)
             yield session, principal
+
+
+def _with_grants(session: Session, principal: Principal, now: dt.datetime) -> Principal:
+    """The user's approved, unexpired temporary grants, read once per request (already in the
+    tenant's scope), so authorize() stays a pure decision."""
+    if principal.actor_type is not ActorType.USER or principal.tenant_id is None:
+        return principal
+    keys = grants.active_keys(
+        session, tenant_id=principal.tenant_id, user_id=principal.actor_id, now=now
+    )
+    return dataclasses.replace(principal, grants=keys) if keys else principal
 
 
 def request_context(

@@ -35,6 +35,11 @@ STAFF_ROLES: frozenset[Role] = frozenset(
 )
 
 
+# An active temporary grant as authorize() sees it: (permission, scope type, scope id or None
+# for any object of that type). Loaded per request; see access/grants.py.
+GrantKey = tuple[str, str, str | None]
+
+
 class ActorType(enum.StrEnum):
     USER = "user"
     GATEWAY = "gateway"
@@ -55,6 +60,8 @@ class Principal:
     client_addr: str | None = None
     # The session's last second-factor verification, for step-up checks (None: never).
     second_factor_at: dt.datetime | None = None
+    # Active, approved, unexpired temporary grants; empty unless the edge loaded them.
+    grants: frozenset[GrantKey] = frozenset()
 
     @property
     def is_staff(self) -> bool:

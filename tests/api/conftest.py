@@ -32,15 +32,26 @@ def login(client: TestClient):
 
 @pytest.fixture
 def stepped_up(client: TestClient, login, clock):
-    """Headers of a session that enrolled TOTP and verified it just now (step-up fresh)."""
+    """Headers of a session whose second factor was verified just now (step-up fresh).
+
+    The first call for a user enrols and confirms TOTP; later calls log in again and verify
+    with one of the recovery codes (the frozen clock makes every TOTP code a replay)."""
+    recovery: dict[tuple[str, str], list[str]] = {}
 
     def _stepped_up(username: str, tenant: str = "acme") -> dict[str, str]:
         headers = login(username, tenant)
+        codes = recovery.get((username, tenant))
+        if codes is not None:
+            body = {"recovery_code": codes.pop()}
+            verified = client.post("/api/v1/auth/second-factor", json=body, headers=headers)
+            assert verified.status_code == 200, verified.text
+            return headers
         enrolled = client.post("/api/v1/me/totp", headers=headers)
         assert enrolled.status_code == 201, enrolled.text
         code = pyotp.TOTP(enrolled.json()["secret"]).at(clock.now())
         confirmed = client.post("/api/v1/me/totp/confirm", json={"code": code}, headers=headers)
         assert confirmed.status_code == 200, confirmed.text
+        recovery[(username, tenant)] = confirmed.json()["recovery_codes"]
         return headers
 
     return _stepped_up

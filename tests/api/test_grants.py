@@ -60,7 +60,7 @@ def _grant_rows(world) -> list[Grant]:
 
 
 def test_when_a_scoped_grant_is_approved_then_the_conversation_opens_until_it_expires(
-    client, gateway, login, world, clock
+    client, gateway, login, stepped_up, world, clock
 ) -> None:
     call = _call_for_agent(client, gateway)
     agent2 = login("agent2")
@@ -74,7 +74,7 @@ def test_when_a_scoped_grant_is_approved_then_the_conversation_opens_until_it_ex
     # Asking is not having.
     assert client.get(f"/api/v1/conversations/{call}", headers=agent2).status_code == 403
 
-    officer = login("security-officer")
+    officer = stepped_up("security-officer")
     approved = client.post(
         f"/api/v1/grants/{grant['id']}/approve", json={"reason": "ok"}, headers=officer
     )
@@ -94,16 +94,16 @@ def test_when_a_scoped_grant_is_approved_then_the_conversation_opens_until_it_ex
     agent2 = login("agent2")
     assert client.get(f"/api/v1/conversations/{call}", headers=agent2).status_code == 403
     assert client.get("/api/v1/grants", params={"active": "true"}, headers=agent2).json() == []
-    listed = client.get("/api/v1/grants", headers=login("admin")).json()
+    listed = client.get("/api/v1/grants", headers=stepped_up("admin")).json()
     assert [g["status"] for g in listed] == ["expired"]
     assert len(_events(world, "access:grant:expire")) == 1
     assert [e.action for e in _events(world, "access:grant:approve")] == ["access:grant:approve"]
 
 
 def test_when_a_requester_approves_their_own_grant_then_it_is_refused_and_audited(
-    client, login, world
+    client, login, stepped_up, world
 ) -> None:
-    admin = login("admin")
+    admin = stepped_up("admin")
     asked = _ask(
         client, admin, scope_id=None, permission="contact:pii_report:read", scope_type="report"
     )
@@ -136,11 +136,11 @@ def test_when_an_approver_lacks_the_approval_permission_then_nothing_changes(
 
 
 def test_when_another_tenant_looks_at_a_grant_then_it_does_not_exist(
-    client, gateway, login, world
+    client, gateway, login, stepped_up, world
 ) -> None:
     call = _call_for_agent(client, gateway)
     grant = _ask(client, login("agent2"), scope_id=call).json()
-    globex = login("security-officer", tenant="globex")
+    globex = stepped_up("security-officer", tenant="globex")
     for method, path in [
         ("get", f"/api/v1/grants/{grant['id']}"),
         ("post", f"/api/v1/grants/{grant['id']}/approve"),
@@ -230,11 +230,11 @@ def test_when_a_body_carries_a_role_then_the_attempt_is_audited_with_field_names
 
 
 def test_when_a_grant_is_denied_or_revoked_then_it_never_or_no_longer_counts(
-    client, gateway, login, world
+    client, gateway, login, stepped_up, world
 ) -> None:
     call = _call_for_agent(client, gateway)
     agent2 = login("agent2")
-    admin = login("admin")
+    admin = stepped_up("admin")
     first = _ask(client, agent2, scope_id=call).json()
     denied = client.post(
         f"/api/v1/grants/{first['id']}/deny", json={"reason": "not needed"}, headers=admin
@@ -256,14 +256,14 @@ def test_when_a_grant_is_denied_or_revoked_then_it_never_or_no_longer_counts(
 
 
 def test_when_a_type_wide_grant_is_approved_then_an_intern_reads_the_report(
-    client, login, world
+    client, login, stepped_up, world
 ) -> None:
     intern = login("intern")
     assert client.get("/api/v1/reports/pii", headers=intern).status_code == 403
     grant = _ask(
         client, intern, scope_id=None, permission="contact:pii_report:read", scope_type="report"
     ).json()
-    officer = login("security-officer")
+    officer = stepped_up("security-officer")
     client.post(f"/api/v1/grants/{grant['id']}/approve", json={}, headers=officer)
     assert client.get("/api/v1/reports/pii", headers=intern).status_code == 200
     # The holder sees only their own grants; another agent sees none.

@@ -29,8 +29,10 @@ def _actions(world, tenant_id) -> list[str]:
         return list(session.scalars(query.order_by(AuditEvent.id)))
 
 
-def test_when_an_admin_sets_a_leave_date_then_it_is_stored_and_audited(client, login, world):
-    admin = login("admin")
+def test_when_an_admin_sets_a_leave_date_then_it_is_stored_and_audited(
+    client, login, stepped_up, world
+):
+    admin = stepped_up("admin")
     response = _leave(client, admin, "agent2", TODAY + dt.timedelta(days=10))
     assert response.status_code == 200, response.text
     assert response.json()["leave_on"] == "2026-12-04"
@@ -54,30 +56,34 @@ def test_when_an_admin_sets_a_leave_date_then_it_is_stored_and_audited(client, l
     ],
 )  # fmt: skip
 def test_when_a_leave_date_body_is_bad_then_nothing_changes(
-    client, login, world, username, body, status, code
+    client, login, stepped_up, world, username, body, status, code
 ) -> None:
-    response = client.put(f"/api/v1/users/{username}/leave-date", json=body, headers=login("admin"))
+    response = client.put(
+        f"/api/v1/users/{username}/leave-date", json=body, headers=stepped_up("admin")
+    )
     assert response.status_code == status, response.text
     assert response.json()["code"] == code
     assert "identity:user:leave_date" not in _actions(world, world.acme.id)
 
 
-def test_when_a_non_admin_sets_a_leave_date_then_denied_and_audited(client, login, world):
+def test_when_a_non_admin_sets_a_leave_date_then_denied_and_audited(
+    client, login, stepped_up, world
+):
     for username in ("agent", "supervisor", "security-officer"):
         refused = _leave(client, login(username), "agent2", TODAY)
         assert refused.status_code == 403
         assert refused.json()["code"] == "access.denied"
     assert _actions(world, world.acme.id).count("access:decision:deny") == 3
-    globex_admin = login("admin", tenant="globex")
+    globex_admin = stepped_up("admin", tenant="globex")
     assert _leave(client, globex_admin, "agent2", TODAY).json()["leave_on"] == TODAY.isoformat()
-    leavers = client.get("/api/v1/users/reports/leavers", headers=login("admin")).json()
+    leavers = client.get("/api/v1/users/reports/leavers", headers=stepped_up("admin")).json()
     assert leavers == []  # globex's agent2 is not acme's
 
 
 def test_when_a_leaver_is_still_active_a_day_after_access_ended_then_reported(
-    client, login, world, clock
+    client, login, stepped_up, world, clock
 ) -> None:
-    admin = login("admin")
+    admin = stepped_up("admin")
     _leave(client, admin, "agent2", TODAY - dt.timedelta(days=3))  # ended 2 days ago: overdue
     _leave(client, admin, "intern", TODAY - dt.timedelta(days=1))  # ended 9 hours ago: not yet
     _leave(client, admin, "agent", TODAY + dt.timedelta(days=5))  # still employed
@@ -86,7 +92,7 @@ def test_when_a_leaver_is_still_active_a_day_after_access_ended_then_reported(
     assert [r["username"] for r in report.json()] == ["agent2"]
 
     clock.advance(dt.timedelta(hours=16))  # 25 hours after the intern's access ended
-    officer = login("security-officer")
+    officer = stepped_up("security-officer")
     names = [
         r["username"] for r in client.get("/api/v1/users/reports/leavers", headers=officer).json()
     ]
@@ -95,10 +101,12 @@ def test_when_a_leaver_is_still_active_a_day_after_access_ended_then_reported(
     assert refused.status_code == 403
 
 
-def test_privileged_report_lists_privileged_roles_and_their_last_use(client, login, world, clock):
+def test_privileged_report_lists_privileged_roles_and_their_last_use(
+    client, login, stepped_up, world, clock
+):
     login("auditor")
     clock.advance(dt.timedelta(minutes=5))
-    admin = login("admin")
+    admin = stepped_up("admin")
     rows = client.get("/api/v1/users/reports/privileged", headers=admin).json()
     assert sorted((r["username"], r["role"]) for r in rows) == [
         ("admin", "admin"),
@@ -117,7 +125,7 @@ def test_privileged_report_lists_privileged_roles_and_their_last_use(client, log
 
 
 def test_when_a_user_is_offboarded_then_sessions_and_grants_end_at_once(
-    client, gateway, login, world
+    client, gateway, login, stepped_up, world
 ) -> None:
     agent2 = login("agent2")
     grant = client.post(
@@ -126,7 +134,7 @@ def test_when_a_user_is_offboarded_then_sessions_and_grants_end_at_once(
               "duration_minutes": 60, "reason": "QA-7"},
         headers=agent2,
     ).json()  # fmt: skip
-    admin = login("admin")
+    admin = stepped_up("admin")
     client.post(f"/api/v1/grants/{grant['id']}/approve", json={}, headers=admin)
     assert client.get("/api/v1/reports/pii", headers=agent2).status_code == 200
 

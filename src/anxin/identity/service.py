@@ -151,17 +151,11 @@ def list_users(session: Session, *, principal: Principal, clock: Clock) -> list[
 def disable_user(session: Session, *, principal: Principal, clock: Clock, username: str) -> User:
     """Disable a user and revoke every session: a leaver loses access on the next request."""
     authorize(principal, Permission.USER_MANAGE, object_type="user")
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None:
-        raise UserNotFound(f"no user named {username!r}")
+    user = _user_named(session, username)
     now = clock.now()
     if user.disabled_at is None:
         user.disabled_at = now
-    revoked = (
-        session.query(UserSession)
-        .filter(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-        .update({UserSession.revoked_at: now}, synchronize_session=False)
-    )
+    revoked = _revoke_all(session, user.id, now)
     audit_service.append(
         session,
         principal=principal,

@@ -157,12 +157,17 @@ def test_tenant_user_and_gateway_commands(demo_home: Path) -> None:
     gateway = anxin(demo_home, "gateway", "add", "pbx-1", "--tenant", "acme", "--json")
     assert json.loads(gateway.stdout)["api_key"].startswith("axg_")
 
+    required = anxin(demo_home, "tenant", "second-factor", "acme", "--roles", "admin,auditor")
+    assert required.returncode == 0, required.stderr
+    assert "required for admin, auditor" in required.stdout
+
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (("tenant", "add", "Bad Name"), "tenancy.invalid"),
         (("tenant", "add", "ok-name", "--region", "moon"), "tenancy.invalid"),
+        (("tenant", "second-factor", "demo", "--roles", "agent,root"), "unknown roles root"),
         (("user", "add", "x1", "--tenant", "nope", "--role", "agent"), "tenancy.tenant_not_found"),
         (("user", "add", "x2", "--tenant", "demo", "--role", "root"), "identity.invalid_role"),
         (

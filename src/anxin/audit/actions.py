@@ -7,6 +7,7 @@ import enum
 
 class AuditAction(enum.StrEnum):
     TENANT_CREATE = "tenancy:tenant:create"
+    TENANT_SECOND_FACTOR = "tenancy:tenant:second_factor"
     USER_CREATE = "identity:user:create"
     USER_DISABLE = "identity:user:disable"
     USER_LIST = "identity:user:list"

@@ -1,4 +1,4 @@
-"""`anxin tenant add|list`."""
+"""`anxin tenant add|list|second-factor`."""
 
 from __future__ import annotations
 
@@ -60,3 +60,23 @@ def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
                 for t in tenancy_service.list_tenants(session)
             ]
     print_rows("Tenants", ["name", "region", "id", "created_at"], rows, as_json=as_json)
+
+
+@app.command("second-factor")
+def second_factor(
+    name: Annotated[str, typer.Argument(help="The tenant.")],
+    roles: Annotated[
+        str,
+        typer.Option(help='Comma-separated staff roles, e.g. "admin,security_officer"; "" clears.'),
+    ],
+) -> None:
+    """Require a second factor at login for these roles of the tenant."""
+    wanted = [r.strip() for r in roles.split(",") if r.strip()]
+    with reported_errors():
+        rt = context.runtime()
+        with rt.db.unit_of_work(tenant_id=None) as session:
+            tenant = tenancy_service.require_second_factor(
+                session, principal=operator_principal(), clock=rt.clock, name=name, roles=wanted
+            )
+            shown = ", ".join(tenant.second_factor_roles) or "no role"
+    console.print(f"tenant [bold]{name}[/bold]: a second factor is required for {shown}")

@@ -13,7 +13,7 @@ from anxin.crypto.keyring import Keyring
 from anxin.kernel.clock import Clock
 from anxin.kernel.errors import AnxinError
 from anxin.kernel.ids import new_id
-from anxin.kernel.principal import Principal, Role
+from anxin.kernel.principal import STAFF_ROLES, Principal, Role
 from anxin.tenancy.errors import InvalidTenant, TenantExists, TenantNotFound
 from anxin.tenancy.models import Tenant
 
@@ -77,6 +77,30 @@ def add_tenant(
         object_id=tenant.id,
         now=now,
         detail={"keys": ["kek:v1", "index:v1"], "provider": keyring.provider.name},
+    )
+    return tenant
+
+
+def require_second_factor(
+    session: Session, *, principal: Principal, clock: Clock, name: str, roles: list[str]
+) -> Tenant:
+    """Set the roles whose users must verify a second factor at every login (none: [])."""
+    if principal.role is not Role.OPERATOR:
+        raise OperatorOnly()
+    unknown = sorted(set(roles) - {r.value for r in STAFF_ROLES})
+    if unknown:
+        names = ", ".join(sorted(r.value for r in STAFF_ROLES))
+        raise InvalidTenant(f"unknown roles {', '.join(unknown)}; choose from {names}")
+    tenant = get_by_name(session, name=name)
+    tenant.second_factor_roles = sorted(set(roles))
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.TENANT_SECOND_FACTOR,
+        object_type="tenant",
+        object_id=tenant.id,
+        now=clock.now(),
+        detail={"roles": tenant.second_factor_roles},
     )
     return tenant
 

@@ -1,7 +1,10 @@
 -- wrk script: repeat-caller lookups of random known numbers, written as callers say them.
 local phones = {}
 for line in io.lines(os.getenv("ANXIN_BENCH_PHONES")) do phones[#phones + 1] = line end
-local headers = { ["Authorization"] = "Bearer " .. os.getenv("ANXIN_BENCH_TOKEN") }
+local headers = {
+  ["Authorization"] = "Bearer " .. os.getenv("ANXIN_BENCH_TOKEN"),
+  ["User-Agent"] = "anxin-bench",  -- the session is bound to the client that logged in
+}
 
 request = function()
   local p = phones[math.random(#phones)]

@@ -495,6 +495,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         _conversation_call("POST", "/reveal", _REVEAL), assigned=True
     ),
     ("GET", "/reports/pii"): _plain("GET", "/reports/pii"),
+    ("GET", "/reports/queues"): _plain("GET", "/reports/queues"),
     ("GET", "/pii/classes"): _plain("GET", "/pii/classes"),
     ("DELETE", "/customers/{customer_id}"): Sample(_erase),
     ("GET", "/health"): _plain("GET", "/health"),

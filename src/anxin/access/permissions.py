@@ -31,6 +31,8 @@ class Permission(enum.StrEnum):
     VALUE_REVEAL = "contact:value:reveal"
     # Counts of detected personal data per type and queue: numbers, never values.
     PII_REPORT_READ = "contact:pii_report:read"
+    # Conversations per queue, status and disposition; handling times; satisfaction.
+    QUEUE_REPORT_READ = "contact:queue_report:read"
     TICKET_CREATE = "contact:ticket:create"
     TICKET_READ_ASSIGNED = "contact:ticket:read_assigned"
     USER_MANAGE = "identity:user:manage"
@@ -67,7 +69,12 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.INTERN: _STAFF | _AGENT,
     # "Which conversations mentioned this number": ids and positions only, never texts, for
     # those who investigate (quality, incidents, data-subject requests); not for frontline staff.
-    Role.SUPERVISOR: _STAFF | {Permission.MESSAGE_FIND_MENTIONS, Permission.PII_REPORT_READ},
+    Role.SUPERVISOR: _STAFF
+    | {
+        Permission.MESSAGE_FIND_MENTIONS,
+        Permission.PII_REPORT_READ,
+        Permission.QUEUE_REPORT_READ,
+    },
     Role.ADMIN: _STAFF
     | {
         Permission.USER_MANAGE,

@@ -49,6 +49,7 @@ class AuditAction(enum.StrEnum):
     DATA_MAP_READ = "contact:data_map:read"
     VALUE_REVEAL = "contact:value:reveal"
     PII_REPORT_READ = "contact:pii_report:read"
+    QUEUE_REPORT_READ = "contact:queue_report:read"
     ACCESS_DENIED = "access:decision:deny"
     # A body refused at the edge for fields it may not carry (role, tenant_id...).
     REQUEST_REJECTED = "access:request:reject"

@@ -13,6 +13,7 @@ from anxin.access.permissions import Permission
 from anxin.contact.erasure import erase_customer
 from anxin.contact.errors import IdempotencyKeyRequired
 from anxin.contact.pii_report import pii_report
+from anxin.contact.queue_report import queue_report
 from anxin.contact.reveal import Revealer
 from anxin.contact.schemas import (
     AppendResult,
@@ -29,6 +30,7 @@ from anxin.contact.schemas import (
     MessageIn,
     MessagePage,
     PiiReport,
+    QueueReport,
     RevealOut,
     RevealRequest,
     TicketCreate,
@@ -338,6 +340,24 @@ def report_pii(
     officers), for conversations created in [since, until]."""
     with ctx.transaction() as (session, principal):
         return pii_report(
+            session, principal=principal, clock=ctx.runtime.clock, since=since, until=until
+        )
+
+
+@router.get(
+    "/reports/queues",
+    response_model=QueueReport,
+    openapi_extra=requires(Permission.QUEUE_REPORT_READ),
+)
+def report_queues(
+    ctx: Context,
+    since: Annotated[dt.datetime | None, Query(description="Default: seven days ago.")] = None,
+    until: Annotated[dt.datetime | None, Query(description="Default: now.")] = None,
+) -> QueueReport:
+    """Per queue: conversations by status and disposition, median handling time and mean
+    satisfaction (supervisors), for conversations created in [since, until]."""
+    with ctx.transaction() as (session, principal):
+        return queue_report(
             session, principal=principal, clock=ctx.runtime.clock, since=since, until=until
         )
 

@@ -18,13 +18,11 @@ from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
 from anxin.contact.models import Conversation, MessageEntity
+from anxin.contact.reporting import resolve_range
 from anxin.contact.schemas import PiiReport, QueueCounts, TypeCount
 from anxin.kernel.clock import Clock
 from anxin.kernel.errors import InvalidInput
 from anxin.kernel.principal import Principal
-
-DEFAULT_DAYS = 7
-MAX_DAYS = 366
 
 
 def pii_report(
@@ -39,11 +37,7 @@ def pii_report(
     authorize(principal, Permission.PII_REPORT_READ, object_type="report")
     if principal.tenant_id is None:
         raise InvalidInput("this report needs a tenant")
-    now = clock.now()
-    until = _aware(until) if until is not None else now
-    since = _aware(since) if since is not None else until - dt.timedelta(days=DEFAULT_DAYS)
-    if not since < until or until - since > dt.timedelta(days=MAX_DAYS):
-        raise InvalidInput(f"`since` must come before `until`, at most {MAX_DAYS} days apart")
+    since, until = resolve_range(clock, since, until)
     in_range = (
         MessageEntity.tenant_id == principal.tenant_id,
         Conversation.created_at >= since,
@@ -73,7 +67,7 @@ def pii_report(
         action=AuditAction.PII_REPORT_READ,
         object_type="report",
         object_id=None,
-        now=now,
+        now=clock.now(),
         detail={"since": since.isoformat(), "until": until.isoformat(), "total": report.total},
     )
     return report
@@ -110,8 +104,3 @@ def _sorted_counts(counts: dict[str, int]) -> list[TypeCount]:
     """Most frequent first, then by name, so reports compare line by line."""
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [TypeCount(type=t, count=c) for t, c in ordered]
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """A time without a zone is taken as UTC (query strings often omit it)."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

@@ -231,3 +231,22 @@ class PiiReport(BaseModel):
     total: int
     types: list[TypeCount]
     queues: list[QueueCounts]
+
+
+class QueueStats(BaseModel):
+    queue: str | None = Field(description="null for conversations without a queue.")
+    conversations: int
+    by_status: dict[str, int] = Field(description="queued, active, wrap_up, closed.")
+    by_disposition: dict[str, int]
+    handled: int = Field(description="Closed conversations that had been active.")
+    median_handle_s: float | None = Field(description="Active to closed, median seconds.")
+    mean_satisfaction: float | None = Field(description="1-5, over the rated conversations.")
+    rated: int
+
+
+class QueueReport(BaseModel):
+    """Queue statistics for supervisors: counts and durations, never a customer or a text."""
+
+    since: dt.datetime
+    until: dt.datetime
+    queues: list[QueueStats]

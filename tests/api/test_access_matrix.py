@@ -338,6 +338,10 @@ def _unlock(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", f"/users/leaver-{tenant.name}/unlock")
 
 
+def _freeze(bench: Bench, caller: Caller, tenant: Target) -> Call:
+    return Call("POST", f"/users/leaver-{tenant.name}/freeze")
+
+
 def _revoke_sessions(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", f"/users/leaver-{tenant.name}/sessions/revoke")
 
@@ -440,6 +444,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         _confirm_totp, scope="scoped", refusals=_staff_answer(401)
     ),
     ("POST", "/users/{username}/unlock"): Sample(_unlock),
+    ("POST", "/users/{username}/freeze"): Sample(_freeze),
     ("PUT", "/users/{username}/leave-date"): Sample(_leave_date),
     ("POST", "/users/{username}/offboard"): Sample(_offboard),
     ("GET", "/users/reports/leavers"): _plain("GET", "/users/reports/leavers"),

@@ -210,3 +210,22 @@ def test_after_the_leave_date_no_login_and_no_session(client, world, clock) -> N
     clock.advance(dt.timedelta(days=1))
     assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert _login(client, "agent").status_code == 401
+
+
+def test_a_frozen_account_loses_its_sessions_and_logs_in_only_after_unfreezing(
+    client, login, stepped_up, world
+) -> None:
+    session = login("agent")
+    officer = stepped_up("security-officer")
+    assert client.post("/api/v1/users/agent/freeze", headers=login("admin")).status_code == 403
+    frozen = client.post("/api/v1/users/agent/freeze", headers=officer)
+    assert frozen.status_code == 200, frozen.text
+    assert frozen.json()["sessions_revoked"] == 1
+    assert client.get("/api/v1/me", headers=session).status_code == 401
+    refused = _login(client, "agent")
+    assert refused.status_code == 423
+    assert refused.json()["code"] == "identity.account_frozen"
+    assert "Retry-After" not in refused.headers  # no cool-down ends a freeze
+    assert len(_actions(world, "identity:user:freeze")) == 1
+    assert client.post("/api/v1/users/agent/unlock", headers=officer).status_code == 200
+    assert _login(client, "agent").status_code == 200

@@ -38,6 +38,8 @@ class Permission(enum.StrEnum):
     USER_MANAGE = "identity:user:manage"
     # Lift a lockout; end every session of a user (security officers: incidents).
     USER_UNLOCK = "identity:user:unlock"
+    # Hold an account during an incident (sessions end, no login until unfrozen by unlock).
+    USER_FREEZE = "identity:user:freeze"
     SESSION_REVOKE = "identity:session:revoke"
     GATEWAY_MANAGE = "identity:gateway:manage"
     AUDIT_READ = "audit:event:read"
@@ -90,6 +92,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.GRANT_APPROVE,
         Permission.USER_REPORT_READ,
         Permission.USER_UNLOCK,
+        Permission.USER_FREEZE,
         Permission.SESSION_REVOKE,
     },
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).

@@ -13,6 +13,7 @@ class AuditAction(enum.StrEnum):
     USER_LIST = "identity:user:list"
     USER_LOCK = "identity:user:lock"
     USER_UNLOCK = "identity:user:unlock"
+    USER_FREEZE = "identity:user:freeze"
     SESSION_REVOKE_ALL = "identity:session:revoke_all"
     TOTP_ENROL = "identity:totp:enrol"
     TOTP_CONFIRM = "identity:totp:confirm"

@@ -199,6 +199,21 @@ def unlock_user(username: str, ctx: Context) -> UserOut:
 
 
 @router.post(
+    "/users/{username}/freeze",
+    response_model=SessionsRevoked,
+    openapi_extra=requires(Permission.USER_FREEZE),
+)
+def freeze_user(username: str, ctx: Context) -> SessionsRevoked:
+    """Hold an account during an incident: sessions end, no login until unlocked (step-up)."""
+    with ctx.transaction() as (session, principal):
+        ctx.step_up(principal, Permission.USER_FREEZE)
+        revoked = service.freeze_user(
+            session, principal=principal, clock=ctx.runtime.clock, username=username
+        )
+        return SessionsRevoked(username=username, sessions_revoked=revoked)
+
+
+@router.post(
     "/users/{username}/sessions/revoke",
     response_model=SessionsRevoked,
     openapi_extra=requires(Permission.SESSION_REVOKE),

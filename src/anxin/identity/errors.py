@@ -66,6 +66,14 @@ class AccountLocked(AuthenticationFailed):
         return {"Retry-After": str(self.retry_after_s)}
 
 
+class AccountFrozen(AuthenticationFailed):
+    """A security officer froze the account (an incident): no login until they unfreeze it."""
+
+    code = "identity.account_frozen"
+    status = 423
+    title = "The account is frozen; a security officer must unfreeze it"
+
+
 class AddressThrottled(AccountLocked):
     """Too many failed logins from this client address, whatever the accounts."""
 

@@ -24,6 +24,7 @@ from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
 from anxin.identity import second_factor, secrets
 from anxin.identity.errors import (
+    AccountFrozen,
     AccountLocked,
     AddressThrottled,
     AuthenticationFailed,
@@ -46,6 +47,8 @@ from anxin.tenancy.models import Tenant
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 256
+# `locked_until` at or past this marks a frozen account (no cool-down ends it).
+FROZEN = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 # Writing last_seen_at on every request would turn every read into a write; a minute of
 # idle-time slack is invisible against a 30-minute idle expiry.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
@@ -231,6 +234,8 @@ def login(
         return LoginRefused(
             AddressThrottled(retry_after_s=_seconds(throttle.locked_until - now), **who)
         )
+    if user is not None and is_frozen(user.locked_until):
+        return LoginRefused(AccountFrozen(**who))
     if user is not None and user.locked_until is not None and now < user.locked_until:
         return LoginRefused(AccountLocked(retry_after_s=_seconds(user.locked_until - now), **who))
     if tenant is None or user is None or not password_ok or not _may_log_in(user, now):
@@ -368,8 +373,32 @@ def _audit_lock(session: Session, user: User, now: dt.datetime, *, failures: int
     )
 
 
+def is_frozen(locked_until: dt.datetime | None) -> bool:
+    return locked_until is not None and locked_until >= FROZEN
+
+
+def freeze_user(session: Session, *, principal: Principal, clock: Clock, username: str) -> int:
+    """Hold an account during an incident: every session ends at once and no login works until
+    a security officer unfreezes it (`unlock_user`). Returns the sessions revoked."""
+    authorize(principal, Permission.USER_FREEZE, object_type="user")
+    user = _user_named(session, username)
+    now = clock.now()
+    user.locked_until = FROZEN
+    revoked = _revoke_all(session, user.id, now)
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.USER_FREEZE,
+        object_type="user",
+        object_id=user.id,
+        now=now,
+        detail={"sessions_revoked": revoked},
+    )
+    return revoked
+
+
 def unlock_user(session: Session, *, principal: Principal, clock: Clock, username: str) -> User:
-    """A security officer lifts a lockout before its cool-down ends."""
+    """A security officer lifts a lockout before its cool-down ends, or unfreezes an account."""
     authorize(principal, Permission.USER_UNLOCK, object_type="user")
     user = _user_named(session, username)
     now = clock.now()

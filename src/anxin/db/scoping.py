@@ -5,6 +5,10 @@ DELETE on a `TenantOwned` table gets `tenant_id = :tenant` added, and a flush re
 changed row of another tenant. On PostgreSQL the unit of work also switches to the
 `anxin_tenant` role and sets `anxin.tenant_id`, so row-level security refuses what a bug here
 would let through.
+
+Not reached: an entity inside a subquery (`select(func.count()).select_from(select(User)
+.subquery())` counts every tenant's users on SQLite). Queries built that way name the tenant
+themselves, as data_map.py and scim.py do.
 """
 
 from __future__ import annotations

@@ -47,6 +47,10 @@ T = TypeVar("T")
 
 router = APIRouter(prefix="/api/v1", tags=["contact"])
 
+# The range of an aggregate report (contact/reporting.py checks it).
+Since = Annotated[dt.datetime | None, Query(description="Default: seven days ago.")]
+Until = Annotated[dt.datetime | None, Query(description="Default: now.")]
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -333,8 +337,8 @@ def reveal(conversation_id: str, body: RevealRequest, ctx: Context) -> RevealOut
 )
 def report_pii(
     ctx: Context,
-    since: Annotated[dt.datetime | None, Query(description="Default: seven days ago.")] = None,
-    until: Annotated[dt.datetime | None, Query(description="Default: now.")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> PiiReport:
     """Detected personal data per type and per queue, counts only (supervisors, privacy
     officers), for conversations created in [since, until]."""
@@ -351,8 +355,8 @@ def report_pii(
 )
 def report_queues(
     ctx: Context,
-    since: Annotated[dt.datetime | None, Query(description="Default: seven days ago.")] = None,
-    until: Annotated[dt.datetime | None, Query(description="Default: now.")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> QueueReport:
     """Per queue: conversations by status and disposition, median handling time and mean
     satisfaction (supervisors), for conversations created in [since, until]."""

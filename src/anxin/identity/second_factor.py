@@ -3,7 +3,8 @@
 A login needs a second factor when the user has confirmed one, or when the tenant requires one
 for the user's role (`tenants.second_factor_roles`); the session then does nothing but verify
 (or, with none enrolled yet, enrol and confirm). Every verification stamps the session's
-`second_factor_at`, which sensitive actions check (`require_step_up`).
+`second_factor_at`, which sensitive actions check (`require_step_up`). Passkeys (WebAuthn) are
+in `passkeys` and use the helpers here (`user_of`, `mark_verified`, `refused`, `audit`).
 
 Codes are what standard authenticators (and `oathtool --totp -b`) make: SHA-1, 6 digits,
 30-second steps. One step either side is accepted for clock drift, and never a step at or
@@ -165,7 +166,8 @@ def require_step_up(principal: Principal, *, now: dt.datetime, within: dt.timede
     verified = principal.second_factor_at
     if verified is None or now - verified > within:
         raise StepUpRequired(
-            f"verify a second factor (POST /api/v1/auth/second-factor) within "
+            f"verify a second factor (POST /api/v1/auth/second-factor or /api/v1/auth/passkey) "
+            f"within "
             f"{int(within.total_seconds() // 60)} minutes before this action"
         )
 

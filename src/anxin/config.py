@@ -83,6 +83,19 @@ class Settings(BaseSettings):
     step_up_minutes: int = Field(
         5, ge=1, le=60, description="How recent a second-factor check sensitive actions need."
     )
+    webauthn_rp_id: str = Field(
+        "localhost",
+        min_length=1,
+        description="WebAuthn relying-party id: the host name browsers bind passkeys to.",
+    )
+    webauthn_origin: str = Field(
+        "https://localhost:8443",
+        min_length=1,
+        description="The origin (scheme://host[:port]) passkey ceremonies must come from.",
+    )
+    webauthn_rp_name: str = Field(
+        "Anxin", min_length=1, description="Relying-party name shown by the authenticator."
+    )
     dormant_days: int = Field(
         90,
         ge=1,

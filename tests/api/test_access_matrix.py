@@ -443,6 +443,30 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/me/totp/confirm"): Sample(
         _confirm_totp, scope="scoped", refusals=_staff_answer(401)
     ),
+    # Passkeys: staff without one get a defined answer; the gateway is told they are for staff.
+    ("POST", "/me/passkeys/options"): dataclasses.replace(
+        _plain("POST", "/me/passkeys/options"), refusals=_STAFF_ONLY
+    ),
+    # An empty credential is refused like a wrong signature (401).
+    ("POST", "/me/passkeys"): dataclasses.replace(
+        _plain("POST", "/me/passkeys", json={"name": "laptop", "credential": {}}),
+        refusals=_staff_answer(401),
+    ),
+    ("GET", "/me/passkeys"): dataclasses.replace(
+        _plain("GET", "/me/passkeys"), refusals=_STAFF_ONLY
+    ),
+    # Only the caller's own passkeys exist for them; nobody here has one (404).
+    ("DELETE", "/me/passkeys/{passkey_id}"): dataclasses.replace(
+        _plain("DELETE", "/me/passkeys/00000000-0000-7000-8000-00000000cafe"),
+        refusals=_staff_answer(404),
+    ),
+    # No caller here has a passkey (409), as for /auth/second-factor.
+    ("POST", "/auth/passkey/options"): dataclasses.replace(
+        _plain("POST", "/auth/passkey/options"), refusals=_staff_answer(409)
+    ),
+    ("POST", "/auth/passkey"): dataclasses.replace(
+        _plain("POST", "/auth/passkey", json={"credential": {}}), refusals=_staff_answer(409)
+    ),
     ("POST", "/users/{username}/unlock"): Sample(_unlock),
     ("POST", "/users/{username}/freeze"): Sample(_freeze),
     ("PUT", "/users/{username}/leave-date"): Sample(_leave_date),

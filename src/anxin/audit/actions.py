@@ -18,6 +18,8 @@ class AuditAction(enum.StrEnum):
     TOTP_ENROL = "identity:totp:enrol"
     TOTP_CONFIRM = "identity:totp:confirm"
     SECOND_FACTOR_VERIFY = "identity:second_factor:verify"
+    PASSKEY_REGISTER = "identity:passkey:register"
+    PASSKEY_DELETE = "identity:passkey:delete"
     GATEWAY_CREATE = "identity:gateway:create"
     SCIM_TOKEN_CREATE = "identity:scim_token:create"  # noqa: S105 (a name, not a secret)
     SCIM_TOKEN_REVOKE = "identity:scim_token:revoke"  # noqa: S105

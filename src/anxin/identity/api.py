@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response, status
 
 from anxin.access.declarations import AUTHENTICATED, PUBLIC, requires
 from anxin.access.permissions import Permission
-from anxin.identity import second_factor, service
+from anxin.identity import passkeys, second_factor, service
 from anxin.identity.deps import Context, RuntimeDep, client_addr, user_agent
-from anxin.identity.models import User
+from anxin.identity.errors import SecondFactorInvalid
+from anxin.identity.models import User, WebAuthnCredential
 from anxin.identity.schemas import (
     GatewayCreate,
     GatewayCreated,
     LoginRequest,
     LoginResponse,
     Me,
+    PasskeyAssertion,
+    PasskeyOut,
+    PasskeyRegistration,
     RecoveryCodes,
     SecondFactorRequest,
     SecondFactorVerified,
@@ -111,6 +117,117 @@ def confirm_totp(body: TotpConfirm, ctx: Context) -> RecoveryCodes:
     if not isinstance(codes, list):
         raise codes
     return RecoveryCodes(recovery_codes=codes)
+
+
+_OPTIONS_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "WebAuthn options JSON (base64url), for the browser."}
+}
+
+
+@router.post(
+    "/me/passkeys/options",
+    response_class=Response,
+    responses=_OPTIONS_DOC,
+    openapi_extra=requires(AUTHENTICATED),
+)
+def passkey_registration_options(ctx: Context) -> Response:
+    """Start registering a passkey: options for navigator.credentials.create() (a platform
+    authenticator preferred, user verification required). The challenge lasts 5 minutes."""
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        options = passkeys.registration_options(
+            session,
+            principal=principal,
+            policy=ctx.runtime.passkey_policy,
+            clock=ctx.runtime.clock,
+        )
+    return Response(content=options, media_type="application/json")
+
+
+@router.post(
+    "/me/passkeys",
+    response_model=PasskeyOut,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=requires(AUTHENTICATED),
+)
+def register_passkey(body: PasskeyRegistration, ctx: Context) -> PasskeyOut:
+    """Finish registering: the browser's answer to the options. Counts as this session's
+    second-factor verification, like confirming TOTP."""
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        stored = passkeys.register(
+            session,
+            principal=principal,
+            policy=ctx.runtime.passkey_policy,
+            clock=ctx.runtime.clock,
+            name=body.name,
+            credential=body.credential,
+        )
+        out = stored if isinstance(stored, SecondFactorInvalid) else _passkey_out(stored)
+    if isinstance(out, SecondFactorInvalid):
+        raise out  # after the commit: the failed attempt and the spent challenge stay
+    return out
+
+
+@router.get("/me/passkeys", response_model=list[PasskeyOut], openapi_extra=requires(AUTHENTICATED))
+def list_passkeys(ctx: Context) -> list[PasskeyOut]:
+    with ctx.transaction() as (session, principal):
+        return [_passkey_out(c) for c in passkeys.list_passkeys(session, principal=principal)]
+
+
+@router.delete(
+    "/me/passkeys/{passkey_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    openapi_extra=requires(AUTHENTICATED),
+)
+def delete_passkey(passkey_id: str, ctx: Context) -> Response:
+    """Remove one of your passkeys (step-up)."""
+    with ctx.transaction() as (session, principal):
+        passkeys.delete_passkey(
+            session,
+            principal=principal,
+            clock=ctx.runtime.clock,
+            step_up=ctx.runtime.session_policy.step_up,
+            passkey_id=passkey_id,
+        )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/auth/passkey/options",
+    response_class=Response,
+    responses=_OPTIONS_DOC,
+    openapi_extra=requires(AUTHENTICATED),
+)
+def passkey_assertion_options(ctx: Context) -> Response:
+    """Options for navigator.credentials.get(): your passkeys, user verification required."""
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        options = passkeys.assertion_options(
+            session,
+            principal=principal,
+            policy=ctx.runtime.passkey_policy,
+            clock=ctx.runtime.clock,
+        )
+    return Response(content=options, media_type="application/json")
+
+
+@router.post(
+    "/auth/passkey", response_model=SecondFactorVerified, openapi_extra=requires(AUTHENTICATED)
+)
+def verify_passkey(body: PasskeyAssertion, ctx: Context) -> SecondFactorVerified:
+    """Complete a login that needs a second factor, or step up, with a passkey."""
+    with ctx.transaction(pending_ok=True) as (session, principal):
+        refused = passkeys.verify_assertion(
+            session,
+            principal=principal,
+            policy=ctx.runtime.passkey_policy,
+            clock=ctx.runtime.clock,
+            credential=body.credential,
+        )
+    if refused is not None:
+        raise refused  # after the commit: the failed attempt stays audited
+    now = ctx.runtime.clock.now()
+    return SecondFactorVerified(
+        verified_at=now, step_up_until=now + ctx.runtime.session_policy.step_up
+    )
 
 
 @router.post(
@@ -252,4 +369,13 @@ def _user_out(user: User) -> UserOut:
         last_login_at=user.last_login_at,
         disabled_at=user.disabled_at,
         locked_until=user.locked_until,
+    )
+
+
+def _passkey_out(credential: WebAuthnCredential) -> PasskeyOut:
+    return PasskeyOut(
+        id=credential.id,
+        name=credential.name,
+        created_at=credential.created_at,
+        last_used_at=credential.last_used_at,
     )

@@ -26,6 +26,7 @@ from anxin.db.database import Database
 from anxin.identity import second_factor
 from anxin.identity import service as identity_service
 from anxin.identity.errors import SessionInvalid
+from anxin.identity.passkeys import PasskeyPolicy
 from anxin.identity.service import LoginLimits, SessionPolicy
 from anxin.kernel.clock import Clock
 from anxin.kernel.principal import ActorType, Principal
@@ -56,6 +57,14 @@ class Runtime:
             absolute=dt.timedelta(hours=self.settings.session_absolute_hours),
             bind_address=self.settings.session_bind_address,
             step_up=dt.timedelta(minutes=self.settings.step_up_minutes),
+        )
+
+    @property
+    def passkey_policy(self) -> PasskeyPolicy:
+        return PasskeyPolicy(
+            rp_id=self.settings.webauthn_rp_id,
+            rp_name=self.settings.webauthn_rp_name,
+            origin=self.settings.webauthn_origin,
         )
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -32,7 +32,8 @@ class LoginResponse(BaseModel):
     second_factor: str = Field(
         "none",
         description="`required`: the session may only verify a second factor "
-        "(POST /auth/second-factor) or, with none enrolled, enrol one (POST /me/totp).",
+        "(POST /auth/second-factor or POST /auth/passkey) or, with none enrolled, enrol one "
+        "(POST /me/totp or POST /me/passkeys).",
     )
 
 
@@ -63,6 +64,27 @@ class TotpConfirm(Input):
 
 class RecoveryCodes(BaseModel):
     recovery_codes: list[str] = Field(description="Shown once; each works once.")
+
+
+class PasskeyRegistration(Input):
+    name: Name = Field(description="Your label for this passkey, e.g. the device's name.")
+    credential: dict[str, Any] = Field(
+        description="The browser's PublicKeyCredential from navigator.credentials.create(), "
+        "as JSON (base64url fields, as PublicKeyCredential.toJSON() gives it)."
+    )
+
+
+class PasskeyAssertion(Input):
+    credential: dict[str, Any] = Field(
+        description="The browser's PublicKeyCredential from navigator.credentials.get(), as JSON."
+    )
+
+
+class PasskeyOut(BaseModel):
+    id: str
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
 
 
 class UserCreate(Input):

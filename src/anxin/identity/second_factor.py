@@ -3,7 +3,8 @@
 A login needs a second factor when the user has confirmed one, or when the tenant requires one
 for the user's role (`tenants.second_factor_roles`); the session then does nothing but verify
 (or, with none enrolled yet, enrol and confirm). Every verification stamps the session's
-`second_factor_at`, which sensitive actions check (`require_step_up`).
+`second_factor_at`, which sensitive actions check (`require_step_up`). Passkeys (WebAuthn) are
+in `passkeys` and use the helpers here (`user_of`, `mark_verified`, `refused`, `audit`).
 
 Codes are what standard authenticators (and `oathtool --totp -b`) make: SHA-1, 6 digits,
 30-second steps. One step either side is accepted for clock drift, and never a step at or
@@ -30,7 +31,12 @@ from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
 from anxin.crypto.aead import FieldRef
 from anxin.crypto.keyring import Keyring
-from anxin.identity.errors import SecondFactorInvalid, SecondFactorNotEnrolled, StepUpRequired
+from anxin.identity.errors import (
+    SecondFactorInvalid,
+    SecondFactorNotEnrolled,
+    SecondFactorRequired,
+    StepUpRequired,
+)
 from anxin.identity.models import (
     RecoveryCode,
     TotpCredential,
@@ -73,10 +79,13 @@ def enrol_totp(
     session: Session, *, principal: Principal, keyring: Keyring, clock: Clock
 ) -> TotpEnrolment:
     """A new secret for the caller, unconfirmed until a code from it is verified."""
-    user, tenant_id = _user_of(session, principal)
+    user, tenant_id = user_of(session, principal)
     current = session.get(TotpCredential, user.id)
     if current is not None and current.confirmed_at is not None:
         raise Conflict("a TOTP authenticator is already confirmed for this user")
+    if session_pending(session, principal) and has_confirmed_factor(session, user.id):
+        # A passkey is enrolled: a password alone must not add (and so pass) another factor.
+        raise SecondFactorRequired("verify your passkey first")
     now = clock.now()
     secret = pyotp.random_base32()
     key = keyring.ensure_data_keys(tenant_id=tenant_id, versions={user.id: 1}, now=now)[user.id]
@@ -87,7 +96,7 @@ def enrol_totp(
         )
     else:
         current.secret_ct, current.created_at, current.last_counter = sealed, now, None
-    _audit(session, principal, AuditAction.TOTP_ENROL, user.id, now)
+    audit(session, principal, AuditAction.TOTP_ENROL, user.id, now)
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
     return TotpEnrolment(secret=secret, otpauth_uri=uri, qr_svg=_qr_svg(uri))
 
@@ -97,17 +106,19 @@ def confirm_totp(
 ) -> list[str] | SecondFactorInvalid:
     """The first code from the new authenticator confirms it; returns fresh recovery codes
     (shown once) and counts as this session's verification."""
-    user, tenant_id = _user_of(session, principal)
+    user, tenant_id = user_of(session, principal)
     credential = session.get(TotpCredential, user.id)
     if credential is None or credential.confirmed_at is not None:
         raise SecondFactorNotEnrolled("start with POST /api/v1/me/totp")
+    if session_pending(session, principal) and has_confirmed_factor(session, user.id):
+        raise SecondFactorRequired("verify your passkey first")
     now = clock.now()
     if not _accept_code(keyring, credential, code, now):
-        return _refused(session, principal, user.id, now, "totp_confirm")
+        return refused(session, principal, user.id, now, "totp_confirm")
     credential.confirmed_at = now
     codes = _new_recovery_codes(session, tenant_id, user.id, now)
-    _mark_verified(session, principal, now)
-    _audit(session, principal, AuditAction.TOTP_CONFIRM, user.id, now)
+    mark_verified(session, principal, now)
+    audit(session, principal, AuditAction.TOTP_CONFIRM, user.id, now)
     return codes
 
 
@@ -124,7 +135,7 @@ def verify(
     or as a step-up). A failure is returned, not raised, so its audit event commits."""
     if (code is None) == (recovery_code is None):
         raise InvalidInput("give exactly one of code or recovery_code")
-    user, _ = _user_of(session, principal)
+    user, _ = user_of(session, principal)
     credential = session.get(TotpCredential, user.id)
     if credential is None or credential.confirmed_at is None:
         raise SecondFactorNotEnrolled("no confirmed authenticator; enrol with POST /api/v1/me/totp")
@@ -134,10 +145,20 @@ def verify(
     else:
         ok, method = _use_recovery_code(session, user.id, recovery_code or "", now), "recovery"
     if not ok:
-        return _refused(session, principal, user.id, now, method)
-    _mark_verified(session, principal, now)
-    _audit(session, principal, AuditAction.SECOND_FACTOR_VERIFY, user.id, now, method=method)
+        return refused(session, principal, user.id, now, method)
+    mark_verified(session, principal, now)
+    audit(session, principal, AuditAction.SECOND_FACTOR_VERIFY, user.id, now, method=method)
     return None
+
+
+def session_pending(session: Session, principal: Principal) -> bool:
+    """Whether the caller's session still waits for its second factor."""
+    if principal.session_id is None:
+        return False
+    pending = session.scalar(
+        select(UserSession.second_factor_pending).where(UserSession.id == principal.session_id)
+    )
+    return bool(pending)
 
 
 def require_step_up(principal: Principal, *, now: dt.datetime, within: dt.timedelta) -> None:
@@ -145,7 +166,8 @@ def require_step_up(principal: Principal, *, now: dt.datetime, within: dt.timede
     verified = principal.second_factor_at
     if verified is None or now - verified > within:
         raise StepUpRequired(
-            f"verify a second factor (POST /api/v1/auth/second-factor) within "
+            f"verify a second factor (POST /api/v1/auth/second-factor or /api/v1/auth/passkey) "
+            f"within "
             f"{int(within.total_seconds() // 60)} minutes before this action"
         )
 
@@ -210,7 +232,7 @@ def _code_hash(code: str) -> bytes:
     return hashlib.sha256(normalized.encode()).digest()
 
 
-def _mark_verified(session: Session, principal: Principal, now: dt.datetime) -> None:
+def mark_verified(session: Session, principal: Principal, now: dt.datetime) -> None:
     if principal.session_id is not None:
         session.execute(
             update(UserSession)
@@ -219,10 +241,10 @@ def _mark_verified(session: Session, principal: Principal, now: dt.datetime) -> 
         )
 
 
-def _refused(
+def refused(
     session: Session, principal: Principal, user_id: str, now: dt.datetime, method: str
 ) -> SecondFactorInvalid:
-    _audit(
+    audit(
         session,
         principal,
         AuditAction.SECOND_FACTOR_VERIFY,
@@ -234,7 +256,7 @@ def _refused(
     return SecondFactorInvalid()
 
 
-def _user_of(session: Session, principal: Principal) -> tuple[User, str]:
+def user_of(session: Session, principal: Principal) -> tuple[User, str]:
     user = session.get(User, principal.actor_id) if principal.is_staff else None
     if user is None or principal.tenant_id is None:
         raise InvalidInput("second factors belong to staff users")
@@ -251,7 +273,7 @@ def _qr_svg(uri: str) -> str:
     return out.getvalue().decode()
 
 
-def _audit(
+def audit(
     session: Session,
     principal: Principal,
     action: AuditAction,

@@ -29,7 +29,12 @@ from anxin.identity import scim_api
 from anxin.identity import service as identity_service
 from anxin.identity.api import router as identity_router
 from anxin.identity.deps import Runtime, RuntimeDep, client_addr, user_agent
-from anxin.identity.errors import AuthenticationFailed, SessionInvalid, StepUpRequired
+from anxin.identity.errors import (
+    AuthenticationFailed,
+    SecondFactorRequired,
+    SessionInvalid,
+    StepUpRequired,
+)
 from anxin.identity.grants_api import router as grants_router
 from anxin.identity.lifecycle_api import router as lifecycle_router
 from anxin.kernel.errors import AnxinError
@@ -293,8 +298,16 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
     elif isinstance(exc, RevealRateLimited) and principal is not None:
         action, object_type, object_id = AuditAction.VALUE_REVEAL, "conversation", None
         detail, outcome = {"reason": "rate_limited", "path": request.url.path}, Outcome.DENIED
-    elif isinstance(exc, SessionInvalid) and principal is None:
-        return  # no identity to attribute; rate-limiting and alerts come with issue 6
+    elif isinstance(exc, SessionInvalid | SecondFactorRequired) and principal is None:
+        if not request.headers.get("authorization"):
+            return  # no credential at all: a 401 that says only "log in" (not worth a row)
+        # A forged, truncated, expired, revoked or foreign-client token, or a session still
+        # waiting for its second factor: nobody to attribute it to, but the monitor and an
+        # investigator want to see the attempts and where they came from.
+        principal = _anonymous(request)
+        action, object_type, object_id = AuditAction.SESSION_REFUSED, "session", None
+        detail = {"reason": exc.code.removeprefix("identity."), "path": request.url.path}
+        outcome = Outcome.DENIED
     else:
         return
     try:
@@ -311,6 +324,17 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
             )
     except Exception:
         log.exception("could not audit a refused request")
+
+
+def _anonymous(request: Request) -> Principal:
+    return Principal(
+        tenant_id=None,
+        actor_type=ActorType.USER,
+        actor_id="?",
+        role=Role.AGENT,
+        name="?",
+        client_addr=client_addr(request),
+    )
 
 
 def _audit_forbidden_fields(

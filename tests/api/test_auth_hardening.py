@@ -229,3 +229,16 @@ def test_a_frozen_account_loses_its_sessions_and_logs_in_only_after_unfreezing(
     assert len(_actions(world, "identity:user:freeze")) == 1
     assert client.post("/api/v1/users/agent/unlock", headers=officer).status_code == 200
     assert _login(client, "agent").status_code == 200
+
+
+def test_a_truncated_or_altered_token_is_refused_and_audited(client, login, world) -> None:
+    token = login("agent")["Authorization"].removeprefix("Bearer ")
+    for forged in (token[:-1], token[:20], token[:-1] + ("A" if token[-1] != "A" else "B")):
+        response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401
+        assert response.json()["code"] == "identity.session_invalid"
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    refused = _actions(world, "identity:session:refuse")
+    assert [(e.outcome, e.detail["reason"]) for e in refused] == [("denied", "session_invalid")] * 3
+    assert client.get("/api/v1/me").status_code == 401  # no token at all: not a row
+    assert len(_actions(world, "identity:session:refuse")) == 3

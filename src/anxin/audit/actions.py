@@ -32,6 +32,8 @@ class AuditAction(enum.StrEnum):
     SCIM_REFUSED = "identity:scim:refuse"
     LOGIN = "identity:session:login"
     LOGOUT = "identity:session:logout"
+    # A bearer token that opens nothing (forged, expired, revoked, another client's, pending).
+    SESSION_REFUSED = "identity:session:refuse"
     CUSTOMER_CREATE = "contact:customer:create"
     CUSTOMER_READ = "contact:customer:read"
     CUSTOMER_LOOKUP = "contact:customer:lookup"

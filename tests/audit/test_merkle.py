@@ -476,6 +476,8 @@ def test_proof_range_error_is_a_value_error() -> None:
         CompactRange(-1)
     with pytest.raises(ValueError, match="32 bytes"):
         MerkleTree([b"short"])
+    with pytest.raises(ValueError, match="32 bytes"):
+        root([b"an entry, not its leaf hash"])
 
 
 @given(

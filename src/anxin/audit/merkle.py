@@ -100,6 +100,8 @@ class CompactRange:
 
     def append(self, leaf: bytes) -> None:
         """Append one leaf hash (not the entry: pass `leaf_hash(entry)`)."""
+        if len(leaf) != HASH_SIZE:
+            raise ValueError(f"a leaf hash is {HASH_SIZE} bytes, got {len(leaf)}")
         stack = self._hashes
         h = leaf
         n = self._size

@@ -199,10 +199,10 @@ def _split_key(text: str, what: str) -> tuple[str, int, bytes]:
     name, hex_id, material = parts
     _check_name(name)
     if not _HEX_ID.fullmatch(hex_id):
-        raise MalformedKeyError(f"{what} key id is not 8 lowercase hex digits")
+        raise MalformedKeyError(f"{what} id is not 8 lowercase hex digits")
     raw = _b64decode(material)
     if raw is None:
-        raise MalformedKeyError(f"{what} key material is not valid base64")
+        raise MalformedKeyError(f"{what} material is not valid base64")
     if len(raw) != 1 + 32 or raw[0] != ALG_ED25519:
         raise MalformedKeyError(f"{what} is not an Ed25519 key")
     return name, int(hex_id, 16), raw[1:]

@@ -343,17 +343,22 @@ def test_checkpoint_body_must_end_with_a_newline() -> None:
         parse_checkpoint(SOFA_BODY[:-1])
 
 
-def test_checkpoint_constructor_refuses_what_parsing_would() -> None:
-    for bad in (
-        lambda: Checkpoint("", 1, ROOT),
-        lambda: Checkpoint(ORIGIN, -1, ROOT),
-        lambda: Checkpoint(ORIGIN, 2**64, ROOT),
-        lambda: Checkpoint(ORIGIN, 1, ROOT[:31]),
-        lambda: Checkpoint(ORIGIN, 1, ROOT, ("",)),
-        lambda: Checkpoint(ORIGIN + "\nx", 1, ROOT),
-    ):
-        with pytest.raises(MalformedCheckpointError):
-            bad()
+@pytest.mark.parametrize(
+    ("origin", "size", "root", "extensions"),
+    [
+        ("", 1, ROOT, ()),
+        (ORIGIN, -1, ROOT, ()),
+        (ORIGIN, 2**64, ROOT, ()),
+        (ORIGIN, 1, ROOT[:31], ()),
+        (ORIGIN, 1, ROOT, ("",)),
+        (ORIGIN + "\nx", 1, ROOT, ()),
+    ],
+)
+def test_checkpoint_constructor_refuses_what_parsing_would(
+    origin: str, size: int, root: bytes, extensions: tuple[str, ...]
+) -> None:
+    with pytest.raises(MalformedCheckpointError):
+        Checkpoint(origin, size, root, extensions)
 
 
 def test_note_text_must_end_with_a_newline() -> None:

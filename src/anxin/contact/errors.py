@@ -91,6 +91,3 @@ class RevealRateLimited(AnxinError):
     def __init__(self, *, per_hour: int, retry_after_s: int) -> None:
         super().__init__(f"at most {per_hour} reveals per hour; retry in {retry_after_s} s")
         self.retry_after_s = retry_after_s
-
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after_s)}

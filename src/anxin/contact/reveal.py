@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,7 +27,7 @@ from anxin.contact.schemas import RevealOut, RevealRequest
 from anxin.contact.service import ContactService, open_customer
 from anxin.identity import second_factor
 from anxin.identity.models import User
-from anxin.kernel.errors import InvalidInput
+from anxin.kernel.errors import InvalidInput, retry_after_seconds
 from anxin.kernel.ids import new_id
 from anxin.kernel.principal import Principal
 
@@ -100,10 +99,8 @@ class Revealer:
             )
         ).one()
         if count >= self.rule.per_hour:
-            retry = (oldest + WINDOW - now).total_seconds() if oldest is not None else 1
-            raise RevealRateLimited(
-                per_hour=self.rule.per_hour, retry_after_s=max(1, math.ceil(retry))
-            )
+            wait = retry_after_seconds(oldest + WINDOW - now) if oldest is not None else 1
+            raise RevealRateLimited(per_hour=self.rule.per_hour, retry_after_s=wait)
         return int(count)
 
     def _value(self, session: Session, conversation: Conversation, request: RevealRequest) -> Value:

@@ -62,9 +62,6 @@ class AccountLocked(AuthenticationFailed):
         super().__init__(tenant_id=tenant_id, username=username)
         self.retry_after_s = retry_after_s
 
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after_s)}
-
 
 class AccountFrozen(AuthenticationFailed):
     """A security officer froze the account (an incident): no login until they unfreeze it."""

@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import hmac
-import math
 import re
 from typing import Any, cast
 
@@ -37,7 +36,7 @@ from anxin.identity.errors import (
 )
 from anxin.identity.models import GatewayAccount, LoginThrottle, User, UserSession
 from anxin.kernel.clock import Clock
-from anxin.kernel.errors import InvalidInput
+from anxin.kernel.errors import InvalidInput, retry_after_seconds
 from anxin.kernel.ids import new_id
 from anxin.kernel.principal import STAFF_ROLES, ActorType, Principal, Role
 from anxin.tenancy import service as tenancy_service
@@ -233,12 +232,13 @@ def login(
     # 100 ms of CPU per attempt (the refusal says as much, so timing hides nothing more).
     if throttle is not None and throttle.locked_until is not None and now < throttle.locked_until:
         return LoginRefused(
-            AddressThrottled(retry_after_s=_seconds(throttle.locked_until - now), **who)
+            AddressThrottled(retry_after_s=retry_after_seconds(throttle.locked_until - now), **who)
         )
     if user is not None and is_frozen(user.locked_until):
         return LoginRefused(AccountFrozen(**who))
     if user is not None and user.locked_until is not None and now < user.locked_until:
-        return LoginRefused(AccountLocked(retry_after_s=_seconds(user.locked_until - now), **who))
+        wait = retry_after_seconds(user.locked_until - now)
+        return LoginRefused(AccountLocked(retry_after_s=wait, **who))
     password_ok = secrets.verify_password(user.password_hash if user else None, password)
     if tenant is None or user is None or not password_ok or not _may_log_in(user, now):
         _count_failure(session, user, (client_addr, throttle), now, limits)
@@ -454,10 +454,6 @@ def _user_named(session: Session, username: str) -> User:
 
 def _agent_hash(user_agent: str | None) -> bytes:
     return hashlib.sha256((user_agent or "").encode("utf-8", "surrogatepass")).digest()
-
-
-def _seconds(delta: dt.timedelta) -> int:
-    return max(1, math.ceil(delta.total_seconds()))
 
 
 def logout(session: Session, *, principal: Principal, clock: Clock) -> None:

@@ -6,6 +6,8 @@ hint. Messages must never contain secrets or personal data: they are shown to ca
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any, ClassVar
 
 
@@ -15,6 +17,8 @@ class AnxinError(Exception):
     code: ClassVar[str] = "anxin.error"
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Request failed"
+    # Set by refusals that end by themselves (rate limits, lockouts): sent as Retry-After.
+    retry_after_s: int | None = None
 
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)
@@ -23,7 +27,12 @@ class AnxinError(Exception):
 
     def headers(self) -> dict[str, str]:
         """HTTP headers the response should carry (Retry-After on a rate limit, say)."""
-        return {}
+        return {} if self.retry_after_s is None else {"Retry-After": str(self.retry_after_s)}
+
+
+def retry_after_seconds(delta: dt.timedelta) -> int:
+    """A wait as Retry-After wants it: whole seconds, rounded up, at least one."""
+    return max(1, math.ceil(delta.total_seconds()))
 
 
 class NotFound(AnxinError):

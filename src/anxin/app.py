@@ -277,14 +277,7 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         detail: dict[str, Any] = {"permission": exc.permission, "path": request.url.path}
         outcome = Outcome.DENIED
     elif isinstance(exc, AuthenticationFailed):
-        principal = Principal(
-            tenant_id=exc.tenant_id,
-            actor_type=ActorType.USER,
-            actor_id=exc.username or "?",
-            role=Role.AGENT,
-            name=exc.username or "?",
-            client_addr=client_addr(request),
-        )
+        principal = _unattributed(request, tenant_id=exc.tenant_id, name=exc.username)
         action, object_type, object_id = AuditAction.LOGIN, "session", None
         detail, outcome = {"reason": exc.code.removeprefix("identity.")}, Outcome.FAILED
     elif isinstance(exc, UnwrapFailed):
@@ -304,7 +297,7 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         # A forged, truncated, expired, revoked or foreign-client token, or a session still
         # waiting for its second factor: nobody to attribute it to, but the monitor and an
         # investigator want to see the attempts and where they came from.
-        principal = _anonymous(request)
+        principal = _unattributed(request)
         action, object_type, object_id = AuditAction.SESSION_REFUSED, "session", None
         detail = {"reason": exc.code.removeprefix("identity."), "path": request.url.path}
         outcome = Outcome.DENIED
@@ -326,13 +319,16 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         log.exception("could not audit a refused request")
 
 
-def _anonymous(request: Request) -> Principal:
+def _unattributed(
+    request: Request, *, tenant_id: str | None = None, name: str | None = None
+) -> Principal:
+    """Whoever tried without being let in: the name they gave, if any, and their address."""
     return Principal(
-        tenant_id=None,
+        tenant_id=tenant_id,
         actor_type=ActorType.USER,
-        actor_id="?",
+        actor_id=name or "?",
         role=Role.AGENT,
-        name="?",
+        name=name or "?",
         client_addr=client_addr(request),
     )
 

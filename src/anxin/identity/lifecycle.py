@@ -22,7 +22,6 @@ from anxin.access.service import authorize
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
 from anxin.identity import service as identity_service
-from anxin.identity.errors import UserNotFound
 from anxin.identity.models import User, UserSession
 from anxin.kernel.clock import Clock, as_utc
 from anxin.kernel.principal import Principal, Role, system_principal
@@ -63,7 +62,7 @@ def set_leave_date(
 ) -> User:
     """Set (or clear, with None) a user's last working day."""
     authorize(principal, Permission.USER_MANAGE, object_type="user")
-    user = _user(session, username)
+    user = identity_service.user_named(session, username)
     user.leave_on = leave_on
     session.flush()
     audit_service.append(
@@ -182,13 +181,6 @@ def disable_leavers(session: Session, *, tenant_id: str, clock: Clock) -> list[s
             detail={"leave_on": done.user.leave_on.isoformat() if done.user.leave_on else None},
         )
     return list(names)
-
-
-def _user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).first()
-    if user is None:
-        raise UserNotFound(f"no user named {username!r}")
-    return user
 
 
 def _rows(session: Session, users: Sequence[User]) -> list[AccountRow]:

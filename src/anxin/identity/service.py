@@ -153,7 +153,7 @@ def list_users(session: Session, *, principal: Principal, clock: Clock) -> list[
 def disable_user(session: Session, *, principal: Principal, clock: Clock, username: str) -> User:
     """Disable a user and revoke every session: a leaver loses access on the next request."""
     authorize(principal, Permission.USER_MANAGE, object_type="user")
-    user = _user_named(session, username)
+    user = user_named(session, username)
     now = clock.now()
     if user.disabled_at is None:
         user.disabled_at = now
@@ -383,7 +383,7 @@ def freeze_user(session: Session, *, principal: Principal, clock: Clock, usernam
     """Hold an account during an incident: every session ends at once and no login works until
     a security officer unfreezes it (`unlock_user`). Returns the sessions revoked."""
     authorize(principal, Permission.USER_FREEZE, object_type="user")
-    user = _user_named(session, username)
+    user = user_named(session, username)
     now = clock.now()
     user.locked_until = FROZEN
     revoked = _revoke_all(session, user.id, now)
@@ -402,7 +402,7 @@ def freeze_user(session: Session, *, principal: Principal, clock: Clock, usernam
 def unlock_user(session: Session, *, principal: Principal, clock: Clock, username: str) -> User:
     """A security officer lifts a lockout before its cool-down ends, or unfreezes an account."""
     authorize(principal, Permission.USER_UNLOCK, object_type="user")
-    user = _user_named(session, username)
+    user = user_named(session, username)
     now = clock.now()
     was_locked = user.locked_until is not None and now < user.locked_until
     user.failed_logins, user.locked_until = 0, None
@@ -421,7 +421,7 @@ def unlock_user(session: Session, *, principal: Principal, clock: Clock, usernam
 def revoke_sessions(session: Session, *, principal: Principal, clock: Clock, username: str) -> int:
     """End every session of a user; each is refused on its very next request."""
     authorize(principal, Permission.SESSION_REVOKE, object_type="user")
-    user = _user_named(session, username)
+    user = user_named(session, username)
     now = clock.now()
     revoked = _revoke_all(session, user.id, now)
     audit_service.append(
@@ -445,7 +445,8 @@ def _revoke_all(session: Session, user_id: str, now: dt.datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _user_named(session: Session, username: str) -> User:
+def user_named(session: Session, username: str) -> User:
+    """The tenant's user of that name (the session is tenant-scoped), or UserNotFound."""
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None:
         raise UserNotFound(f"no user named {username!r}")

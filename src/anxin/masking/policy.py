@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import stat
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, NoReturn
 import yaml
 
 from anxin.access.permissions import ROLE_PERMISSIONS, Permission
+from anxin.kernel.config_files import ConfigFileProblem, malformed_yaml, read_guarded
 from anxin.kernel.principal import STAFF_ROLES, Role
 from anxin.masking.errors import PolicyInvalid
 from anxin.masking.styles import Style
@@ -98,17 +98,9 @@ def load_policy(path: Path | None = None) -> MaskingPolicy:
     else:
         source = str(path)
         try:
-            text = Path(path).read_text(encoding="utf-8")
-            mode = Path(path).stat().st_mode
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyInvalid(
-                source=source, key_path="", problem=f"cannot read the file ({type(exc).__name__})"
-            ) from None
-        if mode & stat.S_IWOTH:
-            # Whoever can write the policy decides who sees what: refuse, as for the key file.
-            raise PolicyInvalid(
-                source=source, key_path="", problem="the file is writable by everyone (chmod o-w)"
-            )
+            text = read_guarded(Path(path))
+        except ConfigFileProblem as exc:
+            raise PolicyInvalid(source=source, key_path="", problem=exc.problem) from None
     return parse_policy(text, source=source)
 
 
@@ -140,10 +132,8 @@ def _load_yaml(text: str, *, source: str) -> Any:
         _refuse_repeated_keys(yaml.compose(text, Loader=yaml.SafeLoader))
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        # Only the position: the YAML library's own message quotes the offending text.
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PolicyInvalid(source=source, key_path="", problem=f"malformed YAML{where}") from None
+        problem = malformed_yaml(exc).problem
+        raise PolicyInvalid(source=source, key_path="", problem=problem) from None
     except _RepeatedKey as exc:
         raise PolicyInvalid(
             source=source, key_path="", problem=f"a key is repeated at line {exc.line}"

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -26,6 +25,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from anxin.kernel.config_files import ConfigFileProblem, malformed_yaml, read_guarded
 from anxin.pii.detector import Detector, default_detector
 from anxin.pii.errors import InvalidRecognizerConfig
 from anxin.pii.recognizer_config import recognizer_from_config
@@ -144,18 +144,13 @@ def _check_types_agree(path: Path, tenant: str, recognizers: list[PatternRecogni
 
 def _read(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-        mode = path.stat().st_mode
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(path, "", f"cannot read the file ({type(exc).__name__})")
-    if mode & stat.S_IWOTH:
-        _fail(path, "", "the file is writable by everyone (chmod o-w)")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        _fail(path, "", f"malformed YAML{where}")
+        text = read_guarded(path)
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise malformed_yaml(exc) from None
+    except ConfigFileProblem as exc:
+        _fail(path, "", exc.problem)
 
 
 def _fail(path: Path, key_path: str, problem: str) -> NoReturn:

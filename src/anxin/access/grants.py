@@ -84,29 +84,35 @@ def approve_grant(
     session: Session, *, principal: Principal, clock: Clock, grant_id: str, reason: str | None
 ) -> Grant:
     """Approve a pending request; it counts from now for its duration."""
-    now = clock.now()
-    grant = _decidable(session, principal, grant_id, now)
-    grant.status = GrantStatus.APPROVED.value
-    grant.decided_by = principal.actor_id
-    grant.decided_at = now
-    grant.decision_reason = reason
-    grant.expires_at = now + dt.timedelta(minutes=grant.duration_minutes)
-    session.flush()
-    _audit(session, principal, AuditAction.GRANT_APPROVE, grant, now)
-    return grant
+    return _decide(session, principal, clock, grant_id, reason, GrantStatus.APPROVED)
 
 
 def deny_grant(
     session: Session, *, principal: Principal, clock: Clock, grant_id: str, reason: str | None
 ) -> Grant:
+    return _decide(session, principal, clock, grant_id, reason, GrantStatus.DENIED)
+
+
+def _decide(
+    session: Session,
+    principal: Principal,
+    clock: Clock,
+    grant_id: str,
+    reason: str | None,
+    status: GrantStatus,
+) -> Grant:
+    """An approver's decision on someone else's pending request, recorded and audited."""
     now = clock.now()
     grant = _decidable(session, principal, grant_id, now)
-    grant.status = GrantStatus.DENIED.value
+    grant.status = status.value
     grant.decided_by = principal.actor_id
     grant.decided_at = now
     grant.decision_reason = reason
+    if status is GrantStatus.APPROVED:
+        grant.expires_at = now + dt.timedelta(minutes=grant.duration_minutes)
     session.flush()
-    _audit(session, principal, AuditAction.GRANT_DENY, grant, now)
+    action = AuditAction.GRANT_APPROVE if status is GrantStatus.APPROVED else AuditAction.GRANT_DENY
+    _audit(session, principal, action, grant, now)
     return grant
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,7 +54,7 @@ def _feed(client: TestClient, gateway: dict[str, str], agent: str = "agent") -> 
     return conversation_id
 
 
-def _agent_reads(client: TestClient, headers: dict[str, str], cid: str) -> dict[str, object]:
+def _agent_reads(client: TestClient, headers: dict[str, str], cid: str) -> dict[str, Any]:
     """Every agent-facing read of one conversation, by endpoint."""
     ticket = client.post(
         f"/api/v1/conversations/{cid}/tickets",
@@ -101,11 +102,11 @@ def test_an_agent_sees_the_defaults_styles(client, gateway, login) -> None:
         "id_number": "110105********002X",
         "address": "北京市朝阳区****",
     }
-    (message,) = reads["messages"]["messages"]  # type: ignore[index]
+    (message,) = reads["messages"]["messages"]
     assert message["text"] == (
         "我的卡号是6222 **** **** *** 0128，身份证110105********002X，电话138****5678"
     )
-    assert reads["ticket"]["subject"] == "回电 138****5678 核对卡号"  # type: ignore[index]
+    assert reads["ticket"]["subject"] == "回电 138****5678 核对卡号"
 
 
 def test_an_intern_sees_the_name_masked(client, gateway, login) -> None:

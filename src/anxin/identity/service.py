@@ -158,14 +158,8 @@ def disable_user(session: Session, *, principal: Principal, clock: Clock, userna
     if user.disabled_at is None:
         user.disabled_at = now
     revoked = _revoke_all(session, user.id, now)
-    audit_service.append(
-        session,
-        principal=principal,
-        action=AuditAction.USER_DISABLE,
-        object_type="user",
-        object_id=user.id,
-        now=now,
-        detail={"sessions_revoked": revoked},
+    _audit_user(
+        session, principal, AuditAction.USER_DISABLE, user.id, now, {"sessions_revoked": revoked}
     )
     return user
 
@@ -387,14 +381,8 @@ def freeze_user(session: Session, *, principal: Principal, clock: Clock, usernam
     now = clock.now()
     user.locked_until = FROZEN
     revoked = _revoke_all(session, user.id, now)
-    audit_service.append(
-        session,
-        principal=principal,
-        action=AuditAction.USER_FREEZE,
-        object_type="user",
-        object_id=user.id,
-        now=now,
-        detail={"sessions_revoked": revoked},
+    _audit_user(
+        session, principal, AuditAction.USER_FREEZE, user.id, now, {"sessions_revoked": revoked}
     )
     return revoked
 
@@ -406,14 +394,8 @@ def unlock_user(session: Session, *, principal: Principal, clock: Clock, usernam
     now = clock.now()
     was_locked = user.locked_until is not None and now < user.locked_until
     user.failed_logins, user.locked_until = 0, None
-    audit_service.append(
-        session,
-        principal=principal,
-        action=AuditAction.USER_UNLOCK,
-        object_type="user",
-        object_id=user.id,
-        now=now,
-        detail={"was_locked": was_locked},
+    _audit_user(
+        session, principal, AuditAction.USER_UNLOCK, user.id, now, {"was_locked": was_locked}
     )
     return user
 
@@ -424,16 +406,35 @@ def revoke_sessions(session: Session, *, principal: Principal, clock: Clock, use
     user = user_named(session, username)
     now = clock.now()
     revoked = _revoke_all(session, user.id, now)
+    _audit_user(
+        session,
+        principal,
+        AuditAction.SESSION_REVOKE_ALL,
+        user.id,
+        now,
+        {"sessions_revoked": revoked},
+    )
+    return revoked
+
+
+def _audit_user(
+    session: Session,
+    principal: Principal,
+    action: AuditAction,
+    user_id: str,
+    now: dt.datetime,
+    detail: dict[str, object],
+) -> None:
+    """An account change, in the transaction that made it."""
     audit_service.append(
         session,
         principal=principal,
-        action=AuditAction.SESSION_REVOKE_ALL,
+        action=action,
         object_type="user",
-        object_id=user.id,
+        object_id=user_id,
         now=now,
-        detail={"sessions_revoked": revoked},
+        detail=detail,
     )
-    return revoked
 
 
 def _revoke_all(session: Session, user_id: str, now: dt.datetime) -> int:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from anxin.audit import signing_key
 from anxin.cli.bootstrap import build_runtime
 from anxin.config import Settings
 from anxin.contact.service import ContactService
@@ -44,7 +45,7 @@ START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 ALL_TABLES = (
     "messages, tickets, conversations, customer_index, customers, idempotency_keys, "
-    "user_sessions, gateway_accounts, users, audit_events, tenants, login_throttle"
+    "user_sessions, gateway_accounts, users, audit_events, audit_checkpoints, audit_nodes, tenants, login_throttle"
 )
 
 
@@ -102,6 +103,7 @@ def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Se
     home = tmp_path / "home"
     home.mkdir(mode=0o700)
     LocalKeyFileProvider.create(home / "keys" / "anxin.keys")
+    signing_key.create(home / "audit" / "signing.key")
     if backend == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_template"), home / "anxin.db")
         made = Settings(home=home, **FAST_ARGON2)

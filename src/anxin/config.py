@@ -130,6 +130,22 @@ class Settings(BaseSettings):
         description="YAML file of tenants' own recognizers (docs/pii.md). Unset: the built-in "
         "detector for every tenant. Validated at start-up.",
     )
+    audit_signing_key: Path | None = Field(
+        None,
+        description="Seed of the audit checkpoint signing keys (mode 0600; docs/audit.md). Keep "
+        "it apart from the database and the data keys. Unset: <home>/audit/signing.key.",
+    )
+    audit_origin_prefix: str = Field(
+        "anxin.example/audit",
+        pattern=r"^[A-Za-z0-9.\-]+(/[A-Za-z0-9._\-]+)*$",
+        description="Checkpoint origins are <prefix>/<tenant id> (and <prefix>/platform); use a "
+        "name you control. Changing it starts new logs for verifiers.",
+    )
+    audit_witness: str | None = Field(
+        None,
+        description="Where checkpoints are also published and checked against: a file path "
+        "(appended to) or an https:// URL. Unset: none.",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -176,6 +192,10 @@ class Settings(BaseSettings):
     def effective_keystore_url(self) -> str:
         default = (self.effective_key_file.parent / "keystore.db").resolve()
         return self.keystore_url or f"sqlite:///{default}"
+
+    @property
+    def effective_audit_signing_key(self) -> Path:
+        return self.audit_signing_key or self.home / "audit" / "signing.key"
 
     @property
     def tls_dir(self) -> Path:

@@ -115,6 +115,28 @@ class CompactRange:
         for leaf in leaves:
             self.append(leaf)
 
+    def append_nodes(self, leaf: bytes) -> list[tuple[int, int, bytes]]:
+        """Append one leaf hash; return the perfect subtrees it completed, as
+        ``(level, index, hash)`` for leaves ``[index * 2**level, (index + 1) * 2**level)``,
+        level 1 and up. This is what a database stores so proofs need not rehash the log.
+        """
+        if len(leaf) != HASH_SIZE:
+            raise ValueError(f"a leaf hash is {HASH_SIZE} bytes, got {len(leaf)}")
+        stack = self._hashes
+        position = self._size
+        completed: list[tuple[int, int, bytes]] = []
+        h = leaf
+        n = position
+        level = 0
+        while n & 1:
+            h = _sha256(_NODE_PREFIX + stack.pop() + h).digest()
+            n >>= 1
+            level += 1
+            completed.append((level, position >> level, h))
+        stack.append(h)
+        self._size += 1
+        return completed
+
     def root(self) -> bytes:
         """The tree head at the current size."""
         stack = self._hashes

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from anxin.audit import signing_key
 from anxin.config import Settings
 from anxin.crypto.certificates import TlsFiles, ensure_local_tls
 from anxin.crypto.keyring import Keyring
@@ -46,6 +47,7 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
     os.chmod(settings.home, 0o700)
     key_file = settings.effective_key_file
     created = create_local_key_file(settings)
+    signing_key.create(settings.effective_audit_signing_key)
     provider = open_provider(settings)  # proves passphrase or PIN before anything else is made
     keystore = Keystore.open(settings.effective_keystore_url, create=True)
     engine = create_db_engine(settings.effective_database_url, restricted=False)

@@ -18,7 +18,6 @@ import contextlib
 import fcntl
 import json
 import os
-import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from anxin.crypto.errors import DecryptionFailed, KeyFileError, UnknownKey
-from anxin.kernel.files import write_private
+from anxin.kernel.files import private_file_problem, write_private
 
 FORMAT = "anxin-keyfile/v2"
 LEGACY_FORMAT = "anxin-keyfile/v1"
@@ -258,23 +257,8 @@ def _read_private(path: Path) -> dict[str, Any]:
 
 def _check_permissions(path: Path) -> None:
     """Refuse a key file others could read or replace, naming the fix."""
-    try:
-        info = path.lstat()
-    except FileNotFoundError:
-        raise KeyFileError(f"key file {path} does not exist; run `anxin init`") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise KeyFileError(f"key file {path} is not a regular file")
-    if info.st_uid != os.geteuid():
-        raise KeyFileError(f"key file {path} is owned by uid {info.st_uid}, not this user")
-    mode = stat.S_IMODE(info.st_mode)
-    if mode & 0o077:
-        raise KeyFileError(
-            f"key file {path} is accessible by group or others (mode {mode:o}); "
-            f"run `chmod 600 {path}`"
-        )
-    directory = stat.S_IMODE(path.parent.stat().st_mode)
-    if directory & 0o022:
-        raise KeyFileError(
-            f"directory {path.parent} of the key file is writable by group or others "
-            f"(mode {directory:o}); run `chmod 700 {path.parent}`"
-        )
+    if not path.exists() and not path.is_symlink():
+        raise KeyFileError(f"key file {path} does not exist; run `anxin init`")
+    problem = private_file_problem(path, "key file")
+    if problem is not None:
+        raise KeyFileError(problem)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from anxin.access import grants
 from anxin.access.permissions import Permission
 from anxin.access.service import can
+from anxin.audit import signing_key
+from anxin.audit.signing_key import SigningKey
 from anxin.config import Settings
 from anxin.crypto.keyring import Keyring
 from anxin.db.database import Database
@@ -44,6 +46,10 @@ class Runtime:
     db: Database
     keyring: Keyring
     clock: Clock
+
+    def audit_signing_key(self) -> SigningKey:
+        """Read when a checkpoint is signed, not held: the seed stays in its file otherwise."""
+        return signing_key.load(self.settings.effective_audit_signing_key)
 
     def close(self) -> None:
         """Flush key usage counts and release the keystore, provider and database."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 
@@ -20,3 +21,26 @@ def write_private(path: Path, content: bytes) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
+
+
+def private_file_problem(path: Path, what: str) -> str | None:
+    """Why a file holding a secret must not be trusted (others could read or replace it), with
+    the fix; None when it is a regular file of this user that nobody else can reach."""
+    info = path.lstat()
+    if not stat.S_ISREG(info.st_mode):
+        return f"{what} {path} is not a regular file"
+    if info.st_uid != os.geteuid():
+        return f"{what} {path} is owned by uid {info.st_uid}, not this user"
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o077:
+        return (
+            f"{what} {path} is accessible by group or others (mode {mode:o}); "
+            f"run `chmod 600 {path}`"
+        )
+    directory = stat.S_IMODE(path.parent.stat().st_mode)
+    if directory & 0o022:
+        return (
+            f"directory {path.parent} of the {what} is writable by group or others "
+            f"(mode {directory:o}); run `chmod 700 {path.parent}`"
+        )
+    return None

@@ -1,0 +1,75 @@
+"""The canonical serialization of an audit event: the bytes a Merkle leaf commits to.
+
+A leaf is `SHA-256(0x00 || entry)` (RFC 9162), so the entry must be the same bytes on every
+machine, database and Python version that ever re-reads the row. Format `anxin-audit-entry/v1`
+(docs/audit.md) is JSON with:
+
+- exactly the keys in `ENTRY_KEYS`, sorted, no insignificant whitespace, UTF-8 (not \\u-escaped);
+- `occurred_at` as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC, always six fractional digits);
+- `fields` as a sorted list without duplicates; `detail` as an object with sorted keys;
+- absent values as null, never omitted.
+
+Frozen: a change is a new version, and verification must still read v1 rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from anxin.audit.merkle import leaf_hash
+
+ENTRY_VERSION = 1
+ENTRY_KEYS = (
+    "action",
+    "actor_id",
+    "actor_type",
+    "client_addr",
+    "customer_id",
+    "detail",
+    "fields",
+    "object_id",
+    "object_type",
+    "occurred_at",
+    "outcome",
+    "seq",
+    "tenant_id",
+    "v",
+)
+
+
+def timestamp(value: dt.datetime) -> str:
+    """UTC with microseconds, so the text does not depend on how a backend trims zeros."""
+    if value.tzinfo is None:
+        raise ValueError("an audit timestamp must be timezone-aware")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_bytes(row: Mapping[str, Any]) -> bytes:
+    """The v1 entry of one audit row (a mapping with the audit_events column names)."""
+    entry = {
+        "action": row["action"],
+        "actor_id": row["actor_id"],
+        "actor_type": row["actor_type"],
+        "client_addr": row["client_addr"],
+        "customer_id": row["customer_id"],
+        "detail": row["detail"] or {},
+        "fields": sorted(set(row["fields"] or ())),
+        "object_id": row["object_id"],
+        "object_type": row["object_type"],
+        "occurred_at": timestamp(row["occurred_at"]),
+        "outcome": row["outcome"],
+        "seq": row["seq"],
+        "tenant_id": row["tenant_id"],
+        "v": ENTRY_VERSION,
+    }
+    text = json.dumps(
+        entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return text.encode("utf-8")
+
+
+def entry_leaf_hash(row: Mapping[str, Any]) -> bytes:
+    return leaf_hash(entry_bytes(row))

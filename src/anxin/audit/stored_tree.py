@@ -1,0 +1,163 @@
+"""A log's Merkle tree as the database holds it: leaf hashes on the audit rows (level 0) and
+the hashes of perfect subtrees in audit_nodes (level 1 and up, written with each checkpoint).
+
+Proofs need about 2·log2(n) subtree hashes. They are found in two passes: the proof is first
+walked with placeholder hashes to learn which ranges it needs (the ranges depend only on the
+sizes), then every perfect block those ranges are made of is read in one query per level kind,
+and only blocks no checkpoint has stored yet (the log's newest leaves) are hashed from leaves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import cast
+
+from sqlalchemy import Column, ColumnElement, Connection, Table, insert, select, tuple_
+
+from anxin.audit import merkle
+from anxin.audit.models import AuditEvent, AuditNode
+from anxin.audit.service import last_seq
+
+_EVENTS = cast(Table, AuditEvent.__table__).c
+_NODES_TABLE = cast(Table, AuditNode.__table__)
+_NODES = _NODES_TABLE.c
+_PLACEHOLDER = bytes(merkle.HASH_SIZE)
+# Leaves read per query when a range must be hashed from its leaves.
+_CHUNK = 50_000
+
+Block = tuple[int, int]  # (level, index): leaves [index << level, (index + 1) << level)
+
+
+def blocks_of(start: int, end: int) -> list[Block]:
+    """The perfect aligned subtrees that make up [start, end), largest (leftmost) first.
+
+    Proof ranges are perfect blocks or ranges ending at the tree size whose start is aligned to
+    a power of two at least their length, so the binary digits of the length give the blocks.
+    """
+    blocks: list[Block] = []
+    position = start
+    for level in range((end - start).bit_length() - 1, -1, -1):
+        if (end - start) >> level & 1:
+            blocks.append((level, position >> level))
+            position += 1 << level
+    return blocks
+
+
+def fold(hashes: Sequence[bytes]) -> bytes:
+    """The root over consecutive perfect subtrees, largest first (RFC 6962's split)."""
+    h = hashes[-1]
+    for left in reversed(hashes[:-1]):
+        h = merkle.node_hash(left, h)
+    return h
+
+
+class StoredTree:
+    """One log (a tenant's, or the platform's for tenant_id None) read through a connection."""
+
+    def __init__(self, conn: Connection, tenant_id: str | None) -> None:
+        self._conn = conn
+        self._tenant_id = tenant_id
+
+    def _log(self, column: Column[str | None]) -> ColumnElement[bool]:
+        return column.is_(None) if self._tenant_id is None else column == self._tenant_id
+
+    # -- leaves ----------------------------------------------------------------------------
+
+    def size(self) -> int:
+        return last_seq(self._conn, self._tenant_id) + 1
+
+    def leaf_hashes(self, start: int, end: int) -> list[bytes]:
+        """Stored leaf hashes in [start, end), in order."""
+        return [h for chunk in self.iter_leaf_hashes(start, end) for h in chunk]
+
+    def iter_leaf_hashes(self, start: int, end: int) -> Iterator[list[bytes]]:
+        for low in range(start, end, _CHUNK):
+            high = min(end, low + _CHUNK)
+            query = (
+                select(_EVENTS.seq, _EVENTS.leaf_hash)
+                .where(self._log(_EVENTS.tenant_id), _EVENTS.seq >= low, _EVENTS.seq < high)
+                .order_by(_EVENTS.seq)
+            )
+            rows = self._conn.execute(query).all()
+            if len(rows) != high - low or any(s != low + i for i, (s, _) in enumerate(rows)):
+                raise merkle.ProofRangeError(
+                    f"the log has no leaf hashes for every sequence number in [{low}, {high})"
+                )
+            yield [bytes(h) for _, h in rows]
+
+    # -- subtrees --------------------------------------------------------------------------
+
+    def _read_blocks(self, blocks: set[Block]) -> dict[Block, bytes]:
+        found: dict[Block, bytes] = {}
+        leaves = sorted(i for level, i in blocks if level == 0)
+        if leaves:
+            query = select(_EVENTS.seq, _EVENTS.leaf_hash).where(
+                self._log(_EVENTS.tenant_id), _EVENTS.seq.in_(leaves)
+            )
+            found.update(((0, int(s)), bytes(h)) for s, h in self._conn.execute(query))
+        nodes = sorted(b for b in blocks if b[0] > 0)
+        if nodes:
+            stored = select(_NODES.level, _NODES.idx, _NODES.hash).where(
+                self._log(_NODES.tenant_id), tuple_(_NODES.level, _NODES.idx).in_(nodes)
+            )
+            for row in self._conn.execute(stored):
+                found[int(row.level), int(row.idx)] = bytes(row.hash)
+        for block in blocks - found.keys():
+            level, index = block
+            found[block] = merkle.root(self.leaf_hashes(index << level, (index + 1) << level))
+        return found
+
+    def _resolve(self, walk: Callable[[merkle.SubtreeHash], list[bytes]]) -> list[bytes]:
+        wanted: list[tuple[int, int]] = []
+
+        def record(start: int, end: int) -> bytes:
+            wanted.append((start, end))
+            return _PLACEHOLDER
+
+        walk(record)
+        needed = {b for start, end in wanted for b in blocks_of(start, end)}
+        known = self._read_blocks(needed)
+        return walk(lambda start, end: fold([known[b] for b in blocks_of(start, end)]))
+
+    def root(self, size: int) -> bytes:
+        """The tree head at `size` (which the log must have reached)."""
+        if size == 0:
+            return merkle.EMPTY_ROOT
+        self._check_size(size)
+        blocks = blocks_of(0, size)
+        known = self._read_blocks(set(blocks))
+        return fold([known[b] for b in blocks])
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        self._check_size(size)
+        return self._resolve(lambda sub: merkle.inclusion_proof_from(sub, index, size))
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        self._check_size(new_size)
+        return self._resolve(lambda sub: merkle.consistency_proof_from(sub, old_size, new_size))
+
+    def leaf_hash(self, index: int) -> bytes:
+        return self._read_blocks({(0, index)})[(0, index)]
+
+    def _check_size(self, size: int) -> None:
+        if size > self.size():
+            raise merkle.ProofRangeError(f"tree size {size} is larger than the log")
+
+    # -- storing subtrees ------------------------------------------------------------------
+
+    def store_nodes(self, from_size: int, to_size: int) -> None:
+        """Store every perfect subtree completed by leaves [from_size, to_size).
+
+        Resumes from the subtrees of [0, from_size), which an earlier call stored.
+        """
+        blocks = blocks_of(0, from_size)
+        known = self._read_blocks(set(blocks))
+        compact = merkle.CompactRange(from_size, [known[b] for b in blocks])
+        for chunk in self.iter_leaf_hashes(from_size, to_size):
+            rows = [
+                {"tenant_id": self._tenant_id, "level": level, "idx": index, "hash": h}
+                for leaf in chunk
+                for level, index, h in compact.append_nodes(leaf)
+            ]
+            if rows:
+                self._conn.execute(insert(_NODES_TABLE), rows)

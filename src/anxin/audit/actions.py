@@ -76,6 +76,18 @@ class AuditAction(enum.StrEnum):
     KEY_UNWRAP_FAILED = "crypto:key:unwrap_failed"
     KEY_CHECK = "crypto:key:check"
     KEY_POLICY = "crypto:key:policy"
+    # The audit log's own use: every read of it and every check of it is itself recorded.
+    AUDIT_SEARCH = "audit:event:search"
+    AUDIT_EXPORT = "audit:event:export"
+    AUDIT_USER_REPORT = "audit:report:user"
+    AUDIT_CUSTOMER_REPORT = "audit:report:customer"
+    AUDIT_DAILY_REPORT = "audit:report:daily"
+    AUDIT_CHECKPOINT = "audit:checkpoint:create"
+    AUDIT_CHECKPOINT_READ = "audit:checkpoint:read"
+    AUDIT_PROVE = "audit:proof:create"
+    AUDIT_LEAVES_READ = "audit:leaves:read"
+    AUDIT_VERIFY = "audit:log:verify"
+    AUDIT_WITNESS_PUBLISH = "audit:witness:publish"
 
 
 class Outcome(enum.StrEnum):

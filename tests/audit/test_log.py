@@ -4,6 +4,8 @@ in-memory reference tree."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import select
 
@@ -154,3 +156,12 @@ def test_a_tenant_cannot_read_another_tenants_tree(world, backend) -> None:
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         tree = StoredTree(session.connection(), world.globex.id)
         assert tree.size() == expected  # row-level security on PostgreSQL
+
+
+def test_concurrent_appends_to_one_log_get_distinct_gapless_numbers(world) -> None:
+    """Eight writers at once: the per-log lock (PostgreSQL) or the single writer (SQLite)
+    hands out each number once, and every committed event is numbered."""
+    before = len(_rows(world, world.acme.id))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: _events(world, world.acme.id, 3), range(16)))
+    assert [r.seq for r in _rows(world, world.acme.id)] == list(range(before + 48))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from tests.conftest import DEFAULT_PG
 
 from anxin import all_models
+from anxin.audit.entry import entry_leaf_hash
+from anxin.audit.models import AuditEvent
 from anxin.contact.schemas import ConversationCreate, MessageIn
 from anxin.db.migrate import downgrade, upgrade
 from anxin.db.scoping import CrossTenantWrite
@@ -143,3 +152,77 @@ def test_row_level_security_hides_another_tenants_mentions(world) -> None:
         for table in ("message_entities", "message_index"):
             owners = set(conn.execute(text(f"SELECT tenant_id FROM {table}")).scalars())  # noqa: S608
             assert owners == {world.acme.id}, table
+
+
+def _fresh_postgres() -> tuple[str, object]:
+    admin_url = os.environ.get("ANXIN_TEST_POSTGRES_URL", DEFAULT_PG)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"anxin_mig_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), (
+        admin,
+        name,
+    )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_engine(request, tmp_path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url, (admin, name) = _fresh_postgres()
+    engine = create_engine(url)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_revision_0007_numbers_and_hashes_the_events_already_recorded(empty_engine) -> None:
+    """A deployment upgrading with events on record gets them as the start of each log."""
+    upgrade(empty_engine, revision="0006")
+    when = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+    rows = [
+        {
+            "tenant_id": tenant,
+            "occurred_at": when + dt.timedelta(seconds=i),
+            "actor_type": "user",
+            "actor_id": f"u{i}",
+            "action": "contact:customer:read",
+            "object_type": "customer",
+            "object_id": f"c{i}",
+            "fields": '["phone"]',
+            "client_addr": None,
+            "outcome": "success",
+            "detail": f'{{"k": {i}}}',
+        }
+        for i, tenant in enumerate(["t1", None, "t1", "t2", "t1", None])
+    ]
+    columns = ", ".join(rows[0])
+    values = ", ".join(f":{c}" for c in rows[0])
+    with empty_engine.begin() as conn:
+        insert = f"INSERT INTO audit_events ({columns}) VALUES ({values})"  # noqa: S608 (our names)
+        conn.execute(text(insert), rows)
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        table = AuditEvent.__table__
+        stored = conn.execute(select(table).order_by(table.c.id)).mappings().all()
+    assert [(r["tenant_id"], r["seq"]) for r in stored] == [
+        ("t1", 0),
+        (None, 0),
+        ("t1", 1),
+        ("t2", 0),
+        ("t1", 2),
+        (None, 1),
+    ]
+    for row in stored:
+        assert row["leaf_hash"] == entry_leaf_hash(row)
+    assert stored[4]["detail"] == {"k": 4}
+    with pytest.raises(DBAPIError, match="append-only"), empty_engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET outcome = 'denied'"))
+    downgrade(empty_engine, revision="0006")
+    upgrade(empty_engine)

@@ -19,3 +19,9 @@ class ProofRange(AnxinError):
 class NoCheckpoint(NotFound):
     code = "audit.no_checkpoint"
     title = "The log has no checkpoint yet"
+
+
+class ReaderUnavailable(AnxinError):
+    code = "audit.reader_unavailable"
+    status = 403
+    title = "The named reader is not an enabled user of the tenant"

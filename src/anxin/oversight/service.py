@@ -30,8 +30,8 @@ from anxin.audit.stored_tree import StoredTree
 from anxin.db.database import Database
 from anxin.identity.models import User
 from anxin.kernel.clock import Clock
-from anxin.kernel.principal import Principal
-from anxin.oversight.errors import NoCheckpoint, ProofRange, TimeRangeInvalid
+from anxin.kernel.principal import ActorType, Principal, Role
+from anxin.oversight.errors import NoCheckpoint, ProofRange, ReaderUnavailable, TimeRangeInvalid
 
 LOG = "audit_log"
 DAILY_DEFAULT_DAYS = 7
@@ -97,6 +97,28 @@ def resolve_filter(session: Session, where: EventFilter) -> EventFilter:
     if where.actor_id is None:
         return where
     return dataclasses.replace(where, actor_id=actor_id_of(session, where.actor_id))
+
+
+def reader_principal(session: Session, *, tenant_id: str, username: str) -> Principal:
+    """The command line's principal for reading the log: a named, enabled user of the tenant,
+    whose role decides what they may read, and whom the log records as the reader.
+
+    Not the system principal the other commands use: no platform job may read the log, and
+    whoever holds the database could read it anyway, so what the CLI adds is accountability,
+    a person on record for each read. It cannot authenticate them; a password prompt would
+    prove nothing to someone who holds the database and the key file.
+    """
+    query = select(User).where(User.tenant_id == tenant_id, User.username == username)
+    user = session.scalar(query)
+    if user is None or user.disabled_at is not None:
+        raise ReaderUnavailable(f"{username!r} is not an enabled user of the tenant")
+    return Principal(
+        tenant_id=tenant_id,
+        actor_type=ActorType.USER,
+        actor_id=user.id,
+        role=Role(user.role),
+        name=user.username,
+    )
 
 
 # -- search and export -----------------------------------------------------------------------

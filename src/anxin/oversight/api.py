@@ -22,7 +22,7 @@ from anxin.oversight.schemas import (
     DailyReportOut,
     DayOut,
     EventOut,
-    FilterParams,
+    ExportParams,
     InclusionParams,
     LeavesParams,
     RangeParams,
@@ -72,15 +72,14 @@ def export_format(fmt: ExportFormat | None, accept: str | None) -> ExportFormat:
     openapi_extra=requires(Permission.AUDIT_EXPORT),
 )
 def export_events(
-    params: Annotated[FilterParams, Query()],
+    params: Annotated[ExportParams, Query()],
     ctx: Context,
-    fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """Every matching event as CSV or JSON Lines (docs/audit.md lists the columns). Needs a
     second factor verified within the step-up window. Recorded before streaming starts, with
     the filter and the last seq the file may hold."""
-    chosen = export_format(fmt, accept)
+    chosen = export_format(params.format, accept)
     with ctx.transaction() as (session, principal):
         ctx.step_up(principal, Permission.AUDIT_EXPORT)
         plan = service.begin_export(

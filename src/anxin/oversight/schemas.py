@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from anxin.audit.actions import Outcome
+from anxin.audit.export import ExportFormat
 from anxin.audit.search import DEFAULT_LIMIT, MAX_LIMIT, EventFilter, Order, Page
 
 _ID = Field(default=None, min_length=1, max_length=64)
@@ -63,6 +64,12 @@ class FilterParams(RangeParams):
             outcome=self.outcome.value if self.outcome else None,
             client_addr=self.client_addr,
         )
+
+
+class ExportParams(FilterParams):
+    format: ExportFormat | None = Field(
+        default=None, description="csv or jsonl; without it, the Accept header decides (CSV)."
+    )
 
 
 class SearchParams(FilterParams):

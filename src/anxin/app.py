@@ -41,6 +41,7 @@ from anxin.kernel.errors import AnxinError
 from anxin.kernel.principal import ActorType, Principal, Role, system_principal
 from anxin.kernel.text import CONTROL_CHARACTER
 from anxin.masking.policy import MaskingPolicy, load_policy
+from anxin.oversight.api import router as oversight_router
 from anxin.pii.tenant_recognizers import TenantRecognizers, load_tenant_recognizers
 
 log = logging.getLogger("anxin.http")
@@ -124,6 +125,7 @@ def _add_routes(app: FastAPI) -> None:
     app.include_router(grants_router)
     app.include_router(lifecycle_router)
     app.include_router(contact_router)
+    app.include_router(oversight_router)
     app.include_router(scim_api.router)
     _add_health(app)
     _add_openapi(app)

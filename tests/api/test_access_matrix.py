@@ -33,6 +33,7 @@ from sqlalchemy import select, update
 from anxin.access.declarations import AUTHENTICATED, PUBLIC, SCIM_TOKEN, Requirement
 from anxin.access.permissions import ROLE_PERMISSIONS
 from anxin.app import API_PREFIX, create_app, declared_routes, route_table
+from anxin.audit import checkpoints
 from anxin.audit.actions import AuditAction
 from anxin.audit.models import AuditEvent
 from anxin.contact.models import Conversation
@@ -421,6 +422,19 @@ def _new_gateway(bench: Bench, caller: Caller, tenant: Target) -> Call:
     return Call("POST", "/gateways", json={"name": bench.unique("pbx")})
 
 
+def _checkpoint_note(bench: Bench, caller: Caller, tenant: Target) -> Call:
+    """The caller's tenant's log gets a checkpoint first: without one the route answers 404."""
+    with bench.world.runtime.db.unit_of_work(tenant_id=bench.world.acme.id) as session:
+        checkpoints.make_checkpoint(
+            session.connection(),
+            tenant_id=bench.world.acme.id,
+            key=bench.world.runtime.audit_signing_key(),
+            origin_prefix=bench.world.runtime.settings.audit_origin_prefix,
+            now=bench.world.runtime.clock.now(),
+        )
+    return Call("GET", "/audit/checkpoint")
+
+
 _CLOSE = {"disposition": "resolved"}
 _REVEAL = {"target": "customer.phones", "reason": REASON}
 
@@ -527,6 +541,25 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/reports/queues"): _plain("GET", "/reports/queues"),
     ("GET", "/pii/classes"): _plain("GET", "/pii/classes"),
     ("DELETE", "/customers/{customer_id}"): Sample(_erase),
+    # The audit log is always the caller's tenant's: an id of another tenant finds nothing.
+    ("GET", "/audit/events"): _plain("GET", "/audit/events", params={"limit": "5"}),
+    ("GET", "/audit/events/export"): _plain(
+        "GET", "/audit/events/export", params={"format": "jsonl", "action": "contact:"}
+    ),
+    ("GET", "/audit/reports/users/{user}"): _plain("GET", "/audit/reports/users/agent"),
+    ("GET", "/audit/reports/customers/{customer_id}"): _plain(
+        "GET", "/audit/reports/customers/00000000-0000-7000-8000-00000000c0de"
+    ),
+    ("GET", "/audit/reports/daily"): _plain("GET", "/audit/reports/daily"),
+    ("GET", "/audit/checkpoint"): Sample(_checkpoint_note, scope="scoped"),
+    ("POST", "/audit/checkpoints"): _plain("POST", "/audit/checkpoints"),
+    ("GET", "/audit/proofs/inclusion"): _plain(
+        "GET", "/audit/proofs/inclusion", params={"index": "0", "size": "2"}
+    ),
+    ("GET", "/audit/proofs/consistency"): _plain(
+        "GET", "/audit/proofs/consistency", params={"old_size": "1", "new_size": "2"}
+    ),
+    ("GET", "/audit/leaves"): _plain("GET", "/audit/leaves", params={"size": "2"}),
     ("GET", "/health"): _plain("GET", "/health"),
     ("GET", "/ready"): _plain("GET", "/ready"),
     ("GET", "/openapi.json"): _plain("GET", "/openapi.json"),

@@ -42,7 +42,18 @@ class Permission(enum.StrEnum):
     USER_FREEZE = "identity:user:freeze"
     SESSION_REVOKE = "identity:session:revoke"
     GATEWAY_MANAGE = "identity:gateway:manage"
+    # The tenant's audit log (oversight/): search it, read checkpoints, proofs and leaves.
     AUDIT_READ = "audit:event:read"
+    # Export matching events as CSV or JSON Lines (a bulk copy: step-up on the API).
+    AUDIT_EXPORT = "audit:event:export"
+    # What one user did (incidents: security officers too).
+    AUDIT_USER_REPORT = "audit:user_report:read"
+    # Who touched one customer's data (data-subject requests: privacy officers too).
+    AUDIT_CUSTOMER_REPORT = "audit:customer_report:read"
+    # Per-day counts by action and outcome, denials, reveals.
+    AUDIT_DAILY_REPORT = "audit:daily_report:read"
+    # Sign a checkpoint of the log now (the scheduled job does it too); reads nothing.
+    AUDIT_CHECKPOINT = "audit:checkpoint:create"
     # Temporary grants (access/grants.py): any staff member may ask; approving is two-person.
     GRANT_REQUEST = "access:grant:request"
     GRANT_APPROVE = "access:grant:approve"
@@ -65,6 +76,18 @@ _AGENT = frozenset(
 
 _STAFF = frozenset({Permission.GRANT_REQUEST})
 
+# Reading the audit log in any form. Never the system role's: a platform job has no business
+# reading who did what, and the CLI names an accountable person instead (cli/audit_search.py).
+AUDIT_READS = frozenset(
+    {
+        Permission.AUDIT_READ,
+        Permission.AUDIT_EXPORT,
+        Permission.AUDIT_USER_REPORT,
+        Permission.AUDIT_CUSTOMER_REPORT,
+        Permission.AUDIT_DAILY_REPORT,
+    }
+)
+
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.AGENT: _STAFF | _AGENT | {Permission.VALUE_REVEAL},
     # Interns serve customers like agents; reveal (and later export and download) are withheld.
@@ -84,8 +107,9 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.MESSAGE_FIND_MENTIONS,
         Permission.GRANT_APPROVE,
         Permission.USER_REPORT_READ,
+        Permission.AUDIT_CHECKPOINT,
     },
-    Role.AUDITOR: _STAFF | {Permission.AUDIT_READ, Permission.USER_REPORT_READ},
+    Role.AUDITOR: _STAFF | AUDIT_READS | {Permission.USER_REPORT_READ, Permission.AUDIT_CHECKPOINT},
     Role.SECURITY_OFFICER: _STAFF
     | {
         Permission.MESSAGE_FIND_MENTIONS,
@@ -94,6 +118,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.USER_UNLOCK,
         Permission.USER_FREEZE,
         Permission.SESSION_REVOKE,
+        Permission.AUDIT_USER_REPORT,
+        Permission.AUDIT_DAILY_REPORT,
     },
     # Erasure is the privacy officer's (data-subject requests build on it in the privacy issue).
     Role.PRIVACY_OFFICER: _STAFF
@@ -102,6 +128,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
         Permission.MESSAGE_FIND_MENTIONS,
         Permission.DATA_MAP_READ,
         Permission.PII_REPORT_READ,
+        Permission.AUDIT_CUSTOMER_REPORT,
     },
     Role.GATEWAY: frozenset(
         {
@@ -114,7 +141,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     ),
     Role.OPERATOR: frozenset(),
     # Trusted platform jobs (demo seeding, benchmarks, imports) inside one tenant.
-    Role.SYSTEM: frozenset(Permission) - {Permission.AUDIT_READ},
+    Role.SYSTEM: frozenset(Permission) - AUDIT_READS,
 }
 
 

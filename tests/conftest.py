@@ -45,7 +45,8 @@ START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 ALL_TABLES = (
     "messages, tickets, conversations, customer_index, customers, idempotency_keys, "
-    "user_sessions, gateway_accounts, users, audit_events, audit_checkpoints, audit_nodes, tenants, login_throttle"
+    "user_sessions, gateway_accounts, users, audit_events, audit_checkpoints, audit_nodes, "
+    "tenants, login_throttle"
 )
 
 

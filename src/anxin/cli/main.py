@@ -1,5 +1,5 @@
 """The `anxin` command: init, serve, demo, and the tenant, user, gateway, keys, customer, pii,
-data, scim and jobs groups."""
+data, scim, jobs and audit groups."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import uvicorn
 
 from anxin.app import create_app
 from anxin.cli import (
+    audit,
     context,
     customer,
     data,
@@ -44,6 +45,7 @@ app.add_typer(pii.app, name="pii")
 app.add_typer(data.app, name="data")
 app.add_typer(scim.app, name="scim")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(audit.app, name="audit")
 # Lifecycle commands live apart from user.py, which identity's own work keeps changing.
 user.app.add_typer(user_report.app, name="report")
 user.app.command("offboard")(user_report.offboard)

@@ -156,12 +156,11 @@ class LogReport:
         }
 
 
-def report_json(logs: Sequence[LogReport], *, external_unmatched: int = 0) -> dict[str, Any]:
+def report_json(logs: Sequence[LogReport]) -> dict[str, Any]:
     """The whole report: ok only when every log is."""
     return {
         "format": REPORT_FORMAT,
         "ok": all(log.ok for log in logs),
-        "external_unmatched": external_unmatched,
         "logs": [log.as_json() for log in logs],
     }
 
@@ -430,6 +429,7 @@ class _Walker:
         self.root_breaks: list[tuple[int, int]] = []  # (last matching size, mismatching size)
         self.size = 0
         self._prev_id = -1
+        self._prev_seq = -1
         self.numbering: Finding | None = None
         # The first break of insertion order: (seq of the row before it, that row's id).
         # Classified at the end: an inserted row's id is larger than every later row's.
@@ -447,6 +447,7 @@ class _Walker:
         tenant = _optional(self.tenant_id)
         n = self.size
         prev_id = self._prev_id
+        prev_seq = self._prev_seq
         for row in rows:
             row_id = row[0]
             seq = row[1]
@@ -455,9 +456,10 @@ class _Walker:
             if self.inversion is not None:
                 self.later_max_id = max(self.later_max_id, row_id)
             elif row_id < prev_id:
-                self.inversion = (seq - 1, prev_id)
+                self.inversion = (prev_seq, prev_id)
                 self.later_max_id = row_id
             prev_id = row_id
+            prev_seq = seq
             try:
                 entry = _entry_text(row, tenant, seq, canonical)
                 leaf = sha256(b"\x00" + entry.encode("utf-8")).digest()
@@ -477,6 +479,7 @@ class _Walker:
                 self._check_root(n)
         self.size = n
         self._prev_id = prev_id
+        self._prev_seq = prev_seq
 
     def root(self) -> bytes:
         return merkle.CompactRange(self.size, self._stack).root()

@@ -21,7 +21,7 @@ from anxin.audit import checkpoints, merkle, schedule
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
 from anxin.audit.stored_tree import StoredTree
-from anxin.audit.verification import report_json, verify_and_record
+from anxin.audit.verification import note_origin, report_json, verify_and_record
 from anxin.audit.witness import read_file, read_notes
 from anxin.cli import context
 from anxin.cli.output import print_json, reported_errors
@@ -305,7 +305,9 @@ def verify(
             external += read_file(against)
         if rt.settings.audit_witness:
             external += read_notes(rt.settings.audit_witness, ca_file=rt.settings.audit_witness_ca)
-        logs = _logs(rt, tenant, platform)
+        every = _logs(rt, None, False)
+        logs = _logs(rt, tenant, platform) if tenant is not None or platform else every
+        _check_origins(external, {log.origin for log in every})
         key = rt.audit_signing_key()
         reports = [
             verify_and_record(
@@ -318,12 +320,23 @@ def verify(
             )
             for log in logs
         ]
-    origins = {log.origin for log in logs}
-    unmatched = sum(1 for note in external if note.partition("\n")[0] not in origins)
-    report = report_json(reports, external_unmatched=unmatched)
+    report = report_json(reports)
     print_json(report)
     if not report["ok"]:
         raise typer.Exit(1)
+
+
+def _check_origins(notes: list[str], origins: set[str]) -> None:
+    """An external note must name a log of this deployment (tenants are disabled, never
+    removed, so every origin stays known). One that names none is malformed or from another
+    deployment: refused outright rather than silently skipped."""
+    for number, note in enumerate(notes, 1):
+        origin = note_origin(note)
+        if origin not in origins:
+            shown = "no origin line" if origin is None else f"origin {origin[:80]!r}"
+            raise AuditRequestError(
+                f"external checkpoint {number} is not a checkpoint of any log here ({shown})"
+            )
 
 
 def _logs(rt: Runtime, tenant: str | None, platform: bool) -> list[_Log]:

@@ -7,6 +7,7 @@ import datetime as dt
 import http.server
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from anxin.audit.models import AuditEvent
 from anxin.audit.verification import verify_log
 from anxin.crypto.certificates import ensure_local_tls
 from anxin.crypto.tls import server_ssl_context
-from anxin.identity.jobs import CheckpointConfig, Job, run_jobs
+from anxin.identity.jobs import CheckpointConfig, Job, checkpoint_periodically, run_jobs
 from anxin.kernel.principal import system_principal
 
 PREFIX = "anxin.example/audit"
@@ -254,3 +255,21 @@ def test_the_checkpoints_job_signs_logs_with_new_events_only(world, tmp_path) ->
             )
         assert report.ok, report.as_json()
         assert report.external_checked == len(mine)
+
+
+def test_the_server_thread_signs_checkpoints_on_its_own(world) -> None:
+    rt = world.runtime
+    config = CheckpointConfig(rt.audit_signing_key, PREFIX)
+    ticker = checkpoint_periodically(rt.db, clock=rt.clock, config=config, every_s=0.01)
+    latest = None
+    try:
+        for _ in range(6000):  # polls until the first round lands; no assertion on time
+            with rt.db.unit_of_work(tenant_id=world.acme.id) as session:
+                latest = checkpoints.latest(session.connection(), world.acme.id)
+            if latest is not None:
+                break
+            time.sleep(0.01)
+    finally:
+        ticker.stop()
+    assert latest is not None
+    assert latest.note.startswith(checkpoints.origin(PREFIX, world.acme.id) + "\n")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import logging
+import threading
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -31,6 +33,8 @@ class Job(enum.StrEnum):
     DORMANT = "dormant"
     CHECKPOINTS = "checkpoints"
 
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "platform"  # the tenant column of the platform log's checkpoint result
 
@@ -65,10 +69,7 @@ def run_jobs(
 ) -> list[JobResult]:
     """Run the chosen jobs for every active tenant, in a fixed order (grants first,
     checkpoints last; checkpoints only with `checkpoint` given)."""
-    with db.unit_of_work(tenant_id=None) as session:
-        tenants = [
-            (t.id, t.name) for t in tenancy_service.list_tenants(session) if t.disabled_at is None
-        ]
+    tenants = active_tenants(db)
     results: list[JobResult] = []
     for job in Job:
         if job not in jobs:
@@ -132,3 +133,49 @@ def checkpoint_logs(
             )
         )
     return results
+
+
+def active_tenants(db: Database) -> list[tuple[str, str]]:
+    with db.unit_of_work(tenant_id=None) as session:
+        return [
+            (t.id, t.name) for t in tenancy_service.list_tenants(session) if t.disabled_at is None
+        ]
+
+
+class Periodic:
+    """A daemon thread running one task at an interval until `stop()`."""
+
+    def __init__(self, stop: threading.Event, thread: threading.Thread) -> None:
+        self._stop = stop
+        self._thread = thread
+
+    def stop(self) -> None:
+        """Ask the thread to stop and wait for the round in progress to end."""
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
+def checkpoint_periodically(
+    db: Database, *, clock: Clock, config: CheckpointConfig, every_s: float
+) -> Periodic:
+    """Run the checkpoints job every `every_s` seconds in a daemon thread (`anxin serve`).
+    A failing round is logged and the next one tries again: the server keeps serving, and
+    nothing is lost (the rows wait for the next checkpoint)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            try:
+                for result in checkpoint_logs(db, active_tenants(db), clock=clock, config=config):
+                    if result.witness_error:
+                        log.warning(
+                            "audit checkpoint of %s not published: %s",
+                            result.tenant,
+                            result.witness_error,
+                        )
+            except Exception:
+                log.exception("scheduled audit checkpoints failed")
+
+    thread = threading.Thread(target=loop, name="audit-checkpoints", daemon=True)
+    thread.start()
+    return Periodic(stop, thread)

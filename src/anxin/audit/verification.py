@@ -444,6 +444,10 @@ class _Walker:
         push = stack.append
         sha256 = _sha256
         canonical = self._canonical
+        detail_get = canonical.detail.get
+        fields_get = canonical.fields.get
+        s = _string
+        version = ENTRY_VERSION
         tenant = _optional(self.tenant_id)
         n = self.size
         prev_id = self._prev_id
@@ -460,11 +464,28 @@ class _Walker:
                 self.later_max_id = row_id
             prev_id = row_id
             prev_seq = seq
+            # _entry_text, inlined: this loop runs once per event of the log.
             try:
-                entry = _entry_text(row, tenant, seq, canonical)
+                (_, _, ts, actor_type, actor_id, action, object_type, object_id, customer_id,
+                 fields, client_addr, outcome, detail, _) = row  # fmt: skip
+                if len(ts) == 26 and ts[10] == " ":  # SQLite
+                    ts = f"{ts[:10]}T{ts[11:]}Z"
+                elif len(ts) != 27 or ts[26] != "Z":  # not PostgreSQL's to_char either
+                    ts = _timestamp(ts)
+                entry = (
+                    f'{{"action":{s(action)},"actor_id":{s(actor_id)},'
+                    f'"actor_type":{s(actor_type)},'
+                    f'"client_addr":{"null" if client_addr is None else s(client_addr)},'
+                    f'"customer_id":{"null" if customer_id is None else s(customer_id)},'
+                    f'"detail":{detail_get(detail) or canonical.of_detail(detail)},'
+                    f'"fields":{fields_get(fields) or canonical.of_fields(fields)},'
+                    f'"object_id":{"null" if object_id is None else s(object_id)},'
+                    f'"object_type":{s(object_type)},"occurred_at":"{ts}",'
+                    f'"outcome":{s(outcome)},"seq":{seq},"tenant_id":{tenant},"v":{version}}}'
+                )
                 leaf = sha256(b"\x00" + entry.encode("utf-8")).digest()
             except (TypeError, ValueError):
-                leaf = _UNREADABLE
+                leaf = _entry_hash(row, self.tenant_id, seq)
             if leaf != row[_LEAF] and self.mismatch is None:
                 self.mismatch = (seq, row)
             h = leaf

@@ -314,3 +314,41 @@ def test_row_damage_is_reported_before_a_forged_checkpoint(log) -> None:
     damages = [f["damage"] for f in report.as_json()["findings"]]
     assert (report.first.damage, report.first.first_bad_seq) == ("edited", 3)
     assert "forged_checkpoint" in damages
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{origin}\nnot a size\nAAAA\n\n\u2014 {origin} AAAAAAAA\n",
+        "{origin}\n3\n" + "A" * 43 + "=\n",  # no signature block at all
+        "{origin}\n3\n" + "A" * 43 + "=\n\n\u2014 {origin} !!!\n",
+    ],
+)
+def test_a_malformed_external_note_for_the_log_is_forged(log, body: str) -> None:
+    world, _, _ = log
+    note = body.replace("{origin}", _origin(world))
+    report = _verify(world, external=[note, "another.example/log\n1\n"])
+    _assert_damage(report, "forged_checkpoint", None)
+    assert report.external_checked == 1  # the other log's note is not this log's business
+
+
+def test_the_platform_log_verifies_and_its_damage_is_named(world) -> None:
+    rt = world.runtime
+    key = rt.audit_signing_key()
+    origin = checkpoints.origin(PREFIX, None)
+    with rt.db.unit_of_work(tenant_id=None) as session:
+        made, _ = checkpoints.make_checkpoint(
+            session.connection(), tenant_id=None, key=key, origin_prefix=PREFIX, now=rt.clock.now()
+        )
+
+    def verify() -> LogReport:
+        with rt.db.unit_of_work(tenant_id=None) as session:
+            return verify_log(
+                session.connection(), None, verifier=key.verifier(origin), origin=origin
+            )
+
+    report = verify()
+    assert report.ok, report.as_json()
+    assert report.tree_size == made.tree_size > 0
+    _tamper(world, "DELETE FROM audit_events WHERE tenant_id IS NULL AND seq = 0")
+    _assert_damage(verify(), "deleted", 0)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -61,12 +62,18 @@ REPORT_FORMAT = "anxin-audit-verify/v1"
 MAX_FINDINGS = 20
 _CHUNK = 20_000
 
-EDITED = "edited"
-DELETED = "deleted"
-REORDERED = "reordered"
-INSERTED = "inserted"
-TRUNCATED = "truncated"
-FORGED = "forged_checkpoint"
+
+class Damage(enum.StrEnum):
+    """The kinds of damage a report names (docs/audit.md, "Damage kinds"). Stable."""
+
+    EDITED = "edited"
+    DELETED = "deleted"
+    REORDERED = "reordered"
+    INSERTED = "inserted"
+    TRUNCATED = "truncated"
+    FORGED_CHECKPOINT = "forged_checkpoint"
+
+
 # How sure a finding is of its cause, most sure first. Renumbering changes a row's hash too,
 # so at one sequence number the numbering and the row ids explain more than the hashes do.
 _NUMBERING, _ROW_IDS, _TRUNCATION, _ROW_HASH, _SIGNED_ROOT, _CHECKPOINT = range(6)
@@ -110,7 +117,7 @@ def _rows_query(dialect: str, platform: bool) -> Select[Any]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Finding:
-    damage: str
+    damage: Damage
     first_bad_seq: int | None
     detail: str
     rank: int = _ROW_HASH
@@ -319,14 +326,18 @@ def _open_notes(
             opened = open_checkpoint(note, [verifier], origin=origin).checkpoint
         except CheckpointError as exc:
             where = f"a {source} checkpoint" + (f" of size {size}" if size is not None else "")
-            findings.append(Finding(FORGED, None, f"{where} does not verify: {exc}", _CHECKPOINT))
+            findings.append(
+                Finding(
+                    Damage.FORGED_CHECKPOINT, None, f"{where} does not verify: {exc}", _CHECKPOINT
+                )
+            )
             continue
         if (size is not None and opened.size != size) or (
             root is not None and opened.root_hash != root
         ):
             findings.append(
                 Finding(
-                    FORGED,
+                    Damage.FORGED_CHECKPOINT,
                     None,
                     f"the stored checkpoint of size {size} has columns that disagree with its "
                     "signed note",
@@ -366,7 +377,7 @@ def verify_log(
         if other.root != s.root:
             findings.append(
                 Finding(
-                    FORGED,
+                    Damage.FORGED_CHECKPOINT,
                     None,
                     f"a {other.source} and a {s.source} checkpoint of size {s.size} are both "
                     "signed by the log's key but have different roots",
@@ -376,7 +387,10 @@ def verify_log(
     if 0 in by_size and by_size[0].root != merkle.EMPTY_ROOT:
         findings.append(
             Finding(
-                FORGED, None, "a checkpoint of size 0 does not have the empty root", _CHECKPOINT
+                Damage.FORGED_CHECKPOINT,
+                None,
+                "a checkpoint of size 0 does not have the empty root",
+                _CHECKPOINT,
             )
         )
     walk = _walk(conn, tenant_id, by_size)
@@ -535,11 +549,11 @@ class _Walker:
         # `position` is the row's place in the pass; a gapless log has seq == position.
         if seq < position:
             self.numbering = Finding(
-                INSERTED, seq, f"sequence number {seq} is held twice", _NUMBERING
+                Damage.INSERTED, seq, f"sequence number {seq} is held twice", _NUMBERING
             )
         else:
             missing = f"sequence numbers {position} to {seq - 1} are missing"
-            self.numbering = Finding(DELETED, position, missing, _NUMBERING)
+            self.numbering = Finding(Damage.DELETED, position, missing, _NUMBERING)
 
     def _check_root(self, n: int) -> None:
         if self.root() == self.signed[n].root:
@@ -557,17 +571,17 @@ class _Walker:
             seq, row_id = self.inversion
             if row_id > self.later_max_id:
                 detail = f"the row at sequence number {seq} was added after every later row"
-                found.append(Finding(INSERTED, seq, detail, _ROW_IDS))
+                found.append(Finding(Damage.INSERTED, seq, detail, _ROW_IDS))
             else:
                 detail = f"sequence order disagrees with insertion order at sequence number {seq}"
-                found.append(Finding(REORDERED, seq, detail, _ROW_IDS))
+                found.append(Finding(Damage.REORDERED, seq, detail, _ROW_IDS))
         if self.mismatch is not None:
             found.append(_mismatch(self.mismatch[1], self.tenant_id, self.mismatch[0]))
         beyond = [size for size in self.sizes if size > n]
         if beyond:
             newest = self.signed[max(beyond)]
             detail = f"the log has {n} rows but a {newest.source} checkpoint covers {newest.size}"
-            found.append(Finding(TRUNCATED, n, detail, _TRUNCATION))
+            found.append(Finding(Damage.TRUNCATED, n, detail, _TRUNCATION))
         for good, bad in self.root_breaks:
             # Rows rewritten with their hashes recomputed: only the signed root shows it. A row
             # finding inside the range already names the damage more precisely.
@@ -578,7 +592,7 @@ class _Walker:
                 f"checkpoint of size {bad}"
                 + (f"; the checkpoint of size {good} still matches" if good else "")
             )
-            found.append(Finding(EDITED, good, detail, _SIGNED_ROOT))
+            found.append(Finding(Damage.EDITED, good, detail, _SIGNED_ROOT))
             break
         return found
 
@@ -589,11 +603,13 @@ def _mismatch(row: Sequence[Any], tenant_id: str | None, seq: int) -> Finding:
     stored = bytes(row[_LEAF])
     if _entry_hash(row, tenant_id, seq + 1) == stored:
         detail = f"rows were removed before sequence number {seq + 1} and the rest renumbered"
-        return Finding(DELETED, seq, detail)
+        return Finding(Damage.DELETED, seq, detail)
     if seq > 0 and _entry_hash(row, tenant_id, seq - 1) == stored:
         detail = f"a row was added before sequence number {seq} and the rest renumbered"
-        return Finding(INSERTED, seq - 1, detail)
-    return Finding(EDITED, seq, f"the row at sequence number {seq} does not match its leaf hash")
+        return Finding(Damage.INSERTED, seq - 1, detail)
+    return Finding(
+        Damage.EDITED, seq, f"the row at sequence number {seq} does not match its leaf hash"
+    )
 
 
 def verify_and_record(

@@ -129,7 +129,7 @@ def checkpoint(
                 "audit_checkpoint",
                 {"origin": log.origin, "tree_size": stored.tree_size},
             )
-            sys.stdout.write(stored.note)
+            _write_note(stored.note)
             return
         run = schedule.checkpoint_log(
             rt.db,
@@ -140,11 +140,17 @@ def checkpoint(
             witness=_witness(rt),
         )
     if run.checkpoint is not None:  # always set when not skipped for want of new events
-        sys.stdout.write(run.checkpoint.note)
-    sys.stdout.flush()
+        _write_note(run.checkpoint.note)
     if run.witness_error:
         # The checkpoint is stored and printed; only its copy at the witness is missing.
         sys.stderr.write(f"warning: audit.witness: {run.witness_error}\n")
+
+
+def _write_note(note: str) -> None:
+    """The note's UTF-8 bytes exactly, whatever the locale's encoding or newline handling."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(note.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 @app.command("vkey")

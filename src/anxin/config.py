@@ -146,6 +146,18 @@ class Settings(BaseSettings):
         description="Where checkpoints are also published and checked against: a file path "
         "(appended to) or an https:// URL. Unset: none.",
     )
+    audit_witness_ca: Path | None = Field(
+        None,
+        description="PEM CA bundle trusted for an https:// witness instead of the system's CAs.",
+    )
+    audit_checkpoint_minutes: int = Field(
+        5,
+        ge=0,
+        le=1440,
+        description="How often `anxin serve` signs a checkpoint of every log with new events "
+        "(and publishes it to the witness). 0: never; `anxin jobs run --job checkpoints` "
+        "does the same from cron.",
+    )
 
     @field_validator("log_level")
     @classmethod

@@ -1,5 +1,5 @@
-"""`anxin audit-search ...` in real subprocesses: a named reader, their role's limits, and
-exports that match the search."""
+"""`anxin audit search|export|report-...` in real subprocesses: a named reader, their role's
+limits, and exports that match the search."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _audit(home: Path, *args: str, reader: str = "ada") -> list[str]:
-    return ["audit-search", *args, "--tenant", "acme", "--as", reader]
+    return ["audit", *args, "--tenant", "acme", "--as", reader]
 
 
 def test_search_pages_and_is_recorded_under_the_readers_name(home: Path) -> None:

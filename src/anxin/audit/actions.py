@@ -8,10 +8,14 @@ import enum
 class AuditAction(enum.StrEnum):
     TENANT_CREATE = "tenancy:tenant:create"
     TENANT_SECOND_FACTOR = "tenancy:tenant:second_factor"
+    # The masking policy and recognizer files in effect when the server starts (path + digest).
+    CONFIG_LOAD = "platform:config:load"
     USER_CREATE = "identity:user:create"
     USER_DISABLE = "identity:user:disable"
     USER_LIST = "identity:user:list"
     USER_LOCK = "identity:user:lock"
+    # A client address blocked after too many failed logins (platform log: it spans tenants).
+    ADDRESS_LOCK = "identity:address:lock"
     USER_UNLOCK = "identity:user:unlock"
     USER_FREEZE = "identity:user:freeze"
     SESSION_REVOKE_ALL = "identity:session:revoke_all"

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from tests.identity.soft_authenticator import SoftAuthenticator
 from typer.testing import CliRunner
 
+from anxin.audit.actions import AuditAction
 from anxin.audit.models import AuditEvent
 from anxin.cli.configuration import record_configuration
 from anxin.cli.main import app as cli_app
@@ -511,3 +512,11 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [s for item in value for s in _strings(item)]
     return []
+
+
+def test_every_action_of_the_vocabulary_is_documented() -> None:
+    """docs/audit.md "What is recorded" names each action an event can carry."""
+    text = (Path(__file__).parents[2] / "docs" / "audit.md").read_text(encoding="utf-8")
+    section = text.split("## What is recorded", 1)[1].split("\n## ", 1)[0]
+    missing = [a.value for a in AuditAction if f"`{a.value}`" not in section]
+    assert not missing

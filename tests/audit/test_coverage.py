@@ -250,15 +250,21 @@ def _operate_keys(world) -> None:
     rotation = KeyRotation(db=rt.db, keyring=rt.keyring, clock=rt.clock)
     rotation.rotate_kek(world.acme.id)
     rotation.destroy_retired_keks(world.acme.id)
-    env = {"ANXIN_HOME": str(rt.settings.home)}
-    if rt.settings.database_url is not None:
-        env["ANXIN_DATABASE_URL"] = str(rt.settings.database_url)
+    env = _cli_env(rt)
     runner = CliRunner()
     for args in (["keys", "policy", "--tenant", "acme", "--kek-days", "30"],):
         result = runner.invoke(cli_app, args, env=env)
         assert result.exit_code == 0, result.output
     result = runner.invoke(cli_app, ["keys", "check", "--tenant", "acme", "--json"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def _cli_env(rt) -> dict[str, str]:
+    """The environment of an `anxin` command run on the test's own data directory."""
+    env = {"ANXIN_HOME": str(rt.settings.home)}
+    if rt.settings.database_url is not None:
+        env["ANXIN_DATABASE_URL"] = str(rt.settings.database_url)
+    return env
 
 
 @pytest.fixture
@@ -465,6 +471,22 @@ def test_key_operations(journey, world) -> None:
     assert destroyed == [["kek:v1"]]
     check = _one(rows, "crypto:key:check")
     assert (check["outcome"], check["detail"]) == ("success", {"failed": 0})
+
+
+def test_a_key_file_passphrase_change_is_recorded_in_the_platform_log(world) -> None:
+    env = _cli_env(world.runtime)
+    secret = "a passphrase long enough"
+    runner = CliRunner()
+    added = runner.invoke(cli_app, ["keys", "passphrase", "--stdin"], input=secret + "\n", env=env)
+    assert added.exit_code == 0, added.output
+    env["ANXIN_KEY_PASSPHRASE"] = secret
+    removed = runner.invoke(cli_app, ["keys", "passphrase", "--remove"], env=env)
+    assert removed.exit_code == 0, removed.output
+    rows = _of(_rows(world), "crypto:key:passphrase")
+    assert [(r["tenant_id"], r["actor_type"], r["object_id"]) for r in rows] == [
+        (None, "operator", "key_file")
+    ] * 2
+    assert [r["detail"] for r in rows] == [{"passphrase": "changed"}, {"passphrase": "removed"}]
 
 
 def test_the_configuration_in_effect_is_recorded_by_path_and_digest(world, tmp_path: Path) -> None:

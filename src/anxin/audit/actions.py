@@ -80,6 +80,8 @@ class AuditAction(enum.StrEnum):
     KEY_UNWRAP_FAILED = "crypto:key:unwrap_failed"
     KEY_CHECK = "crypto:key:check"
     KEY_POLICY = "crypto:key:policy"
+    # The local key file's passphrase added, changed or removed (platform log).
+    KEY_PASSPHRASE = "crypto:key:passphrase"  # noqa: S105 (a name, not a secret)
     # The audit log's own use: every read of it and every check of it is itself recorded.
     AUDIT_SEARCH = "audit:event:search"
     AUDIT_EXPORT = "audit:event:export"

@@ -17,10 +17,12 @@ from typing import Any
 
 import pyotp
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.identity.soft_authenticator import SoftAuthenticator
 from typer.testing import CliRunner
 
+from anxin.app import create_app
 from anxin.audit.actions import AuditAction
 from anxin.audit.models import AuditEvent
 from anxin.cli.configuration import record_configuration
@@ -29,6 +31,7 @@ from anxin.contact.service import CUSTOMER_FIELDS
 from anxin.identity import scim
 from anxin.kernel.principal import operator_principal
 from anxin.keys.rotation import KeyRotation
+from anxin.masking.policy import parse_policy
 from anxin.tenancy import service as tenancy_service
 
 API = "/api/v1"
@@ -147,7 +150,7 @@ def _authenticate(client, journey_secrets: set[str], clock) -> dict[str, dict[st
     return sessions
 
 
-def _serve_a_call(client, gateway, sessions, stepped_up) -> dict[str, Any]:
+def _serve_a_call(client, gateway, sessions, login, stepped_up) -> dict[str, Any]:
     # sessions["agent"] verified its second factor a moment ago: fresh enough for a reveal.
     """A call fed by the gateway, read by its agent, revealed, ticketed, closed and erased."""
     call = _ok(
@@ -174,6 +177,7 @@ def _serve_a_call(client, gateway, sessions, stepped_up) -> dict[str, Any]:
     )
     agent = sessions["agent"]
     out: dict[str, Any] = {"call": call}
+    assert client.get(f"{API}/conversations/{cid}", headers=login("agent2")).status_code == 403
     out["conversation"] = _ok(client.get(f"{API}/conversations/{cid}", headers=agent))
     out["messages"] = _ok(client.get(f"{API}/conversations/{cid}/messages", headers=agent))
     out["customer"] = _ok(client.get(f"{API}/conversations/{cid}/customer", headers=agent))
@@ -271,7 +275,7 @@ def _cli_env(rt) -> dict[str, str]:
 def journey(client, gateway, login, stepped_up, world, clock) -> Journey:
     secrets: set[str] = {world.acme.gateway_key}
     sessions = _authenticate(client, secrets, clock)
-    responses = _serve_a_call(client, gateway, sessions, stepped_up)
+    responses = _serve_a_call(client, gateway, sessions, login, stepped_up)
     _grants(client, login, stepped_up, clock, responses["call"]["id"])
     _change_permissions(world)
     _operate_keys(world)
@@ -377,6 +381,48 @@ def test_every_read_of_customer_data_names_its_fields_and_its_customer(journey, 
     assert (listed["fields"], listed["customer_id"]) == (["ticket.subject"], customer)
     assert _one(rows, "contact:customer:history")["detail"]["via_conversation"] == cid
     assert set(_one(rows, "contact:customer:lookup")["detail"]) == {"conversations"}
+
+
+def test_a_refused_read_names_the_customer_asked_for(journey, world) -> None:
+    denied = _one(_rows(world), "access:decision:deny", object_id=journey.conversation_id)
+    assert denied["actor_id"] == world.acme.users["agent2"].actor_id
+    assert (denied["outcome"], denied["customer_id"]) == ("denied", journey.customer_id)
+    assert denied["detail"]["permission"] == "contact:conversation:read_assigned"
+
+
+LIMITED = """
+version: 1
+reveal:
+  roles: [agent]
+  per_hour: 1
+"""
+
+
+def test_a_reveal_refused_by_the_hourly_limit_names_its_conversation_and_customer(
+    world, gateway, clock
+) -> None:
+    app = create_app(world.runtime, policy=parse_policy(LIMITED, source="test"))
+    with TestClient(app, base_url="https://testserver") as client:
+        call = _ok(
+            client.post(
+                f"{API}/conversations",
+                json={"phone": PHONE, "channel": "chat", "agent": "agent"},
+                headers=gateway,
+            ),
+            201,
+        )
+        agent = _headers(_ok(_login_raw(client, "agent"))["token"])
+        secret = _ok(client.post(f"{API}/me/totp", headers=agent), 201)["secret"]
+        code = {"code": pyotp.TOTP(secret).at(clock.now())}
+        _ok(client.post(f"{API}/me/totp/confirm", json=code, headers=agent))
+        reveal = {"target": "customer.phones", "reason": REASON}
+        url = f"{API}/conversations/{call['id']}/reveal"
+        _ok(client.post(url, json=reveal, headers=agent))
+        assert client.post(url, json=reveal, headers=agent).status_code == 429
+    refused = _one(_rows(world), "contact:value:reveal", outcome="denied")
+    assert (refused["object_type"], refused["object_id"]) == ("conversation", call["id"])
+    assert refused["customer_id"] == call["customer_id"]
+    assert refused["detail"]["reason"] == "rate_limited"
 
 
 def test_every_write_names_its_customer(journey, world) -> None:

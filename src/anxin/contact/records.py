@@ -17,7 +17,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from anxin.contact.models import Conversation, Customer, CustomerIndex, MessageIndex
+from anxin.contact.models import Conversation, Customer, CustomerIndex, MessageIndex, Ticket
+from anxin.kernel.ids import is_id
 
 CUSTOMERS = cast(Table, Customer.__table__)
 CONVERSATIONS = cast(Table, Conversation.__table__)
@@ -136,3 +137,22 @@ def conversations_mentioning(
         if seq not in seqs:  # the same message under two active index keys mid-rotation
             seqs.append(seq)
     return [(cid, created, seqs) for cid, (created, seqs) in found.items()]
+
+
+_OWNER_OF = {
+    "customer": (Customer.id, Customer.id),
+    "conversation": (Conversation.customer_id, Conversation.id),
+    "ticket": (Ticket.customer_id, Ticket.id),
+}
+
+
+def customer_of(session: Session, *, object_type: str | None, object_id: str | None) -> str | None:
+    """The customer an object is about (a conversation's or ticket's, or the customer itself),
+    so a refusal recorded at the edge still names whose data was asked for; None for other
+    objects and for ids that name nothing in the session's tenant."""
+    owner = _OWNER_OF.get(object_type or "")
+    if owner is None or object_id is None or not is_id(object_id):
+        return None
+    column, key = owner
+    found = session.scalar(select(column).where(key == object_id))
+    return None if found is None else str(found)

@@ -221,6 +221,7 @@ def _grants(client, login, stepped_up, clock, conversation_id: str) -> None:
     _ok(client.post(f"{API}/grants/{approved}/approve", json={"reason": "ok"}, headers=officer))
     _ok(client.post(f"{API}/grants/{denied}/deny", json={"reason": "no"}, headers=officer))
     _ok(client.post(f"{API}/grants/{revoked}/revoke", json={}, headers=asker))
+    _ok(client.get(f"{API}/grants/{denied}", headers=asker))
     clock.advance(dt.timedelta(minutes=61))
     _ok(client.get(f"{API}/grants", headers=login("agent2")))
 
@@ -486,6 +487,7 @@ def test_grants_requested_approved_denied_revoked_and_expired(journey, world) ->
         ("access:grant:deny", officer),
         ("access:grant:revoke", agent2),
         ("access:grant:expire", "grants"),
+        ("access:grant:read", agent2),
     ):
         row = _one(rows, action)
         assert row["actor_id"] == actor, action

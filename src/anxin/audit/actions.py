@@ -68,6 +68,7 @@ class AuditAction(enum.StrEnum):
     GRANT_REVOKE = "access:grant:revoke"
     GRANT_EXPIRE = "access:grant:expire"
     GRANT_LIST = "access:grant:list"
+    GRANT_READ = "access:grant:read"
     USER_LEAVE_DATE = "identity:user:leave_date"
     USER_OFFBOARD = "identity:user:offboard"
     USER_DORMANT = "identity:user:dormant"

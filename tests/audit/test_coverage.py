@@ -25,9 +25,11 @@ from typer.testing import CliRunner
 from anxin.app import create_app
 from anxin.audit.actions import AuditAction
 from anxin.audit.models import AuditEvent
+from anxin.cli.bootstrap import initialize
 from anxin.cli.configuration import record_configuration
 from anxin.cli.main import app as cli_app
 from anxin.contact.service import CUSTOMER_FIELDS
+from anxin.db.database import Database, create_db_engine
 from anxin.identity import scim
 from anxin.kernel.principal import operator_principal
 from anxin.keys.rotation import KeyRotation
@@ -535,6 +537,25 @@ def test_a_key_file_passphrase_change_is_recorded_in_the_platform_log(world) -> 
         (None, "operator", "key_file")
     ] * 2
     assert [r["detail"] for r in rows] == [{"passphrase": "changed"}, {"passphrase": "removed"}]
+
+
+def test_init_records_the_keys_it_creates_and_not_the_ones_it_keeps(
+    runtime, settings, clock, tmp_path: Path
+) -> None:
+    # `runtime` empties the PostgreSQL database afterwards; SQLite gets a new file in `home`.
+    fresh = settings.model_copy(update={"home": tmp_path / "fresh"})
+    initialize(fresh, clock=clock)
+    initialize(fresh, clock=clock)
+    engine = create_db_engine(fresh.effective_database_url)
+    try:
+        with Database(engine).unit_of_work(tenant_id=None) as session:
+            made = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "crypto:key:create")
+            ).all()
+            rows = [(e.tenant_id, e.actor_type, e.actor_id, e.detail) for e in made]
+    finally:
+        engine.dispose()
+    assert rows == [(None, "operator", "init", {"keys": ["key_file", "audit_signing_key"]})]
 
 
 def test_the_configuration_in_effect_is_recorded_by_path_and_digest(world, tmp_path: Path) -> None:

@@ -310,7 +310,10 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
             customer_id = None
             if principal.tenant_id is not None:
                 customer_id = contact_records.customer_of(
-                    session, object_type=object_type, object_id=object_id
+                    session,
+                    tenant_id=principal.tenant_id,
+                    object_type=object_type,
+                    object_id=object_id,
                 )
             audit_service.append(
                 session,

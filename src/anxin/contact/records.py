@@ -139,20 +139,23 @@ def conversations_mentioning(
     return [(cid, created, seqs) for cid, (created, seqs) in found.items()]
 
 
-_OWNER_OF = {
-    "customer": (Customer.id, Customer.id),
-    "conversation": (Conversation.customer_id, Conversation.id),
-    "ticket": (Ticket.customer_id, Ticket.id),
+# object type -> (its tenant column, its id column, its customer's id column)
+_OWNER_OF: dict[str, tuple[Any, Any, Any]] = {
+    "customer": (Customer.tenant_id, Customer.id, Customer.id),
+    "conversation": (Conversation.tenant_id, Conversation.id, Conversation.customer_id),
+    "ticket": (Ticket.tenant_id, Ticket.id, Ticket.customer_id),
 }
 
 
-def customer_of(session: Session, *, object_type: str | None, object_id: str | None) -> str | None:
+def customer_of(
+    session: Session, *, tenant_id: str, object_type: str | None, object_id: str | None
+) -> str | None:
     """The customer an object is about (a conversation's or ticket's, or the customer itself),
     so a refusal recorded at the edge still names whose data was asked for; None for other
-    objects and for ids that name nothing in the session's tenant."""
+    objects and for ids that name nothing in the tenant."""
     owner = _OWNER_OF.get(object_type or "")
     if owner is None or object_id is None or not is_id(object_id):
         return None
-    column, key = owner
-    found = session.scalar(select(column).where(key == object_id))
+    tenant, key, customer = owner
+    found = session.scalar(select(customer).where(tenant == tenant_id, key == object_id))
     return None if found is None else str(found)

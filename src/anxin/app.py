@@ -22,6 +22,7 @@ from anxin.access.declarations import OPENAPI_KEY, PUBLIC, DeclaredRoute, requir
 from anxin.access.errors import AccessDenied
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
+from anxin.contact import records as contact_records
 from anxin.contact.api import router as contact_router
 from anxin.contact.errors import RevealRateLimited
 from anxin.crypto.errors import UnwrapFailed
@@ -291,7 +292,8 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         detail = {"reason": "step_up_required", "path": request.url.path}
         outcome = Outcome.DENIED
     elif isinstance(exc, RevealRateLimited) and principal is not None:
-        action, object_type, object_id = AuditAction.VALUE_REVEAL, "conversation", None
+        action, object_type = AuditAction.VALUE_REVEAL, "conversation"
+        object_id = request.path_params.get("conversation_id")
         detail, outcome = {"reason": "rate_limited", "path": request.url.path}, Outcome.DENIED
     elif isinstance(exc, SessionInvalid | SecondFactorRequired) and principal is None:
         if not request.headers.get("authorization"):
@@ -307,6 +309,14 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
         return
     try:
         with runtime.db.unit_of_work(tenant_id=principal.tenant_id) as session:
+            customer_id = None
+            if principal.tenant_id is not None:
+                customer_id = contact_records.customer_of(
+                    session,
+                    tenant_id=principal.tenant_id,
+                    object_type=object_type,
+                    object_id=object_id,
+                )
             audit_service.append(
                 session,
                 principal=principal,
@@ -316,6 +326,7 @@ def _audit_refusal(runtime: Runtime, request: Request, exc: AnxinError) -> None:
                 now=runtime.clock.now(),
                 outcome=outcome,
                 detail=detail,
+                customer_id=customer_id,
             )
     except Exception:
         log.exception("could not audit a refused request")

@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -144,3 +145,16 @@ def test_untrusted_clients_fail_verification(server) -> None:
         socket.create_connection(("127.0.0.1", port)) as raw,
     ):
         context.wrap_socket(raw, server_hostname="localhost")
+
+
+def test_start_up_records_the_configuration_in_effect(server) -> None:
+    """The platform log names the masking policy and recognizer files (built-in here)."""
+    _, home = server
+    with sqlite3.connect(f"file:{home / 'anxin.db'}?mode=ro", uri=True, timeout=5) as conn:
+        rows = conn.execute(
+            "SELECT object_id, outcome, detail FROM audit_events "
+            "WHERE tenant_id IS NULL AND action = 'platform:config:load' ORDER BY seq"
+        ).fetchall()
+    loaded = {object_id: (outcome, json.loads(detail)) for object_id, outcome, detail in rows}
+    builtin = ("success", {"source": "builtin", "path": None, "sha256": None})
+    assert loaded == {"masking_policy": builtin, "pii_recognizers": builtin}

@@ -175,6 +175,7 @@ def get_grant(session: Session, *, principal: Principal, clock: Clock, grant_id:
     grant = _get(session, principal, grant_id)
     if grant.user_id != principal.actor_id and not can(principal, Permission.GRANT_APPROVE):
         raise GrantNotFound()
+    _audit(session, principal, AuditAction.GRANT_READ, grant, clock.now())
     return grant
 
 

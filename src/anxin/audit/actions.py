@@ -8,10 +8,14 @@ import enum
 class AuditAction(enum.StrEnum):
     TENANT_CREATE = "tenancy:tenant:create"
     TENANT_SECOND_FACTOR = "tenancy:tenant:second_factor"
+    # The masking policy and recognizer files in effect when the server starts (path + digest).
+    CONFIG_LOAD = "platform:config:load"
     USER_CREATE = "identity:user:create"
     USER_DISABLE = "identity:user:disable"
     USER_LIST = "identity:user:list"
     USER_LOCK = "identity:user:lock"
+    # A client address blocked after too many failed logins (platform log: it spans tenants).
+    ADDRESS_LOCK = "identity:address:lock"
     USER_UNLOCK = "identity:user:unlock"
     USER_FREEZE = "identity:user:freeze"
     SESSION_REVOKE_ALL = "identity:session:revoke_all"
@@ -64,6 +68,7 @@ class AuditAction(enum.StrEnum):
     GRANT_REVOKE = "access:grant:revoke"
     GRANT_EXPIRE = "access:grant:expire"
     GRANT_LIST = "access:grant:list"
+    GRANT_READ = "access:grant:read"
     USER_LEAVE_DATE = "identity:user:leave_date"
     USER_OFFBOARD = "identity:user:offboard"
     USER_DORMANT = "identity:user:dormant"
@@ -76,6 +81,8 @@ class AuditAction(enum.StrEnum):
     KEY_UNWRAP_FAILED = "crypto:key:unwrap_failed"
     KEY_CHECK = "crypto:key:check"
     KEY_POLICY = "crypto:key:policy"
+    # The local key file's passphrase added, changed or removed (platform log).
+    KEY_PASSPHRASE = "crypto:key:passphrase"  # noqa: S105 (a name, not a secret)
     # The audit log's own use: every read of it and every check of it is itself recorded.
     AUDIT_SEARCH = "audit:event:search"
     AUDIT_EXPORT = "audit:event:export"

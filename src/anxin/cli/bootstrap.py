@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from anxin.audit import service as audit_service
 from anxin.audit import signing_key
+from anxin.audit.actions import AuditAction
 from anxin.config import Settings
 from anxin.crypto.certificates import TlsFiles, ensure_local_tls
 from anxin.crypto.keyring import Keyring
@@ -19,6 +22,7 @@ from anxin.db.migrate import pending, upgrade
 from anxin.identity.deps import Runtime
 from anxin.identity.secrets import configure_password_hashing
 from anxin.kernel.clock import Clock, SystemClock
+from anxin.kernel.principal import operator_principal
 from anxin.keys.legacy import adopt_legacy_keys
 from anxin.masking import policy as masking_policy
 from anxin.pii.tenant_recognizers import load_tenant_recognizers
@@ -47,7 +51,7 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
     os.chmod(settings.home, 0o700)
     key_file = settings.effective_key_file
     created = create_local_key_file(settings)
-    signing_key.create(settings.effective_audit_signing_key)
+    signing_created = signing_key.create(settings.effective_audit_signing_key)
     provider = open_provider(settings)  # proves passphrase or PIN before anything else is made
     keystore = Keystore.open(settings.effective_keystore_url, create=True)
     engine = create_db_engine(settings.effective_database_url, restricted=False)
@@ -58,6 +62,11 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
         engine.dispose()
         keystore.dispose()
         provider.close()
+    made = [
+        name for name, new in (("key_file", created), ("audit_signing_key", signing_created)) if new
+    ]
+    if made:
+        _audit_created_keys(settings, made, clock.now())
     tls = None
     if settings.uses_local_ca:
         tls = ensure_local_tls(settings.tls_dir, now=clock.now())
@@ -68,6 +77,26 @@ def initialize(settings: Settings, *, clock: Clock | None = None) -> InitReport:
         key_file_created=created,
         tls=tls,
     )
+
+
+def _audit_created_keys(settings: Settings, made: list[str], now: dt.datetime) -> None:
+    """The master key file and the audit signing seed this run made, as one platform event:
+    written once the schema exists to hold it (the files come first, so a bad passphrase or
+    PIN stops init before anything else is made)."""
+    engine = create_db_engine(settings.effective_database_url)
+    try:
+        with Database(engine).unit_of_work(tenant_id=None) as session:
+            audit_service.append(
+                session,
+                principal=operator_principal("init"),
+                action=AuditAction.KEY_CREATE,
+                object_type="key",
+                object_id=None,
+                now=now,
+                detail={"keys": made},
+            )
+    finally:
+        engine.dispose()
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:

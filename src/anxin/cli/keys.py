@@ -21,10 +21,13 @@ from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction, Outcome
 from anxin.cli import context
 from anxin.cli.output import console, errors, print_json, print_rows, reported_errors
+from anxin.config import Settings
 from anxin.crypto.keyfile import LocalKeyFileProvider
 from anxin.crypto.providers import open_provider
+from anxin.db.database import Database, create_db_engine
 from anxin.identity.deps import Runtime
-from anxin.kernel.principal import system_principal
+from anxin.kernel.clock import SystemClock
+from anxin.kernel.principal import operator_principal, system_principal
 from anxin.keys.check import CheckReport, KeyCheck
 from anxin.keys.policy import read_policy, set_policy
 from anxin.keys.rotation import KeyRotation, RotationReport
@@ -180,12 +183,33 @@ def passphrase(
         new = None if remove else _new_passphrase(from_stdin=from_stdin)
         provider.change_passphrase(new)
         provider.close()
-    state = "removed" if new is None else "changed"
+        state = "removed" if new is None else "changed"
+        _audit_passphrase(settings, state)
     console.print(
         f"passphrase {state} for {provider.path}; "
         + ("unset" if new is None else "set")
         + " ANXIN_KEY_PASSPHRASE accordingly before the next start"
     )
+
+
+def _audit_passphrase(settings: Settings, state: str) -> None:
+    """The key file protects every tenant's keys, so the change goes to the platform log. Through
+    the database alone: a runtime would open the key file with the passphrase still in the
+    environment, which no longer fits."""
+    db = Database(create_db_engine(settings.effective_database_url))
+    try:
+        with db.unit_of_work(tenant_id=None) as session:
+            audit_service.append(
+                session,
+                principal=operator_principal("keys"),
+                action=AuditAction.KEY_PASSPHRASE,
+                object_type="key",
+                object_id="key_file",
+                now=SystemClock().now(),
+                detail={"passphrase": state},
+            )
+    finally:
+        db.dispose()
 
 
 def _new_passphrase(*, from_stdin: bool) -> str:

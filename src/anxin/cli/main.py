@@ -28,6 +28,7 @@ from anxin.cli import (
     user_report,
 )
 from anxin.cli.bootstrap import initialize
+from anxin.cli.configuration import record_configuration
 from anxin.cli.demo import demo_exists, seed_demo
 from anxin.cli.output import console, reported_errors
 from anxin.crypto.tls import TLS_MIN_VERSION, server_ssl_context
@@ -104,6 +105,7 @@ def serve() -> None:
         cert = settings.tls_cert or settings.tls_dir / "server.pem"
         key = settings.tls_key or settings.tls_dir / "server.key"
         server_ssl_context(cert, key)  # fails early, naming the file, if the pair is unusable
+        record_configuration(rt)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )

@@ -122,4 +122,5 @@ def _audit(session: Session, principal: Principal, report: ErasureReport, now: d
             object_id=report.customer_id,
             now=now,
             detail=detail if action is AuditAction.CUSTOMER_ERASE else {"keys": "dek:all"},
+            customer_id=report.customer_id,
         )

@@ -17,7 +17,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from anxin.contact.models import Conversation, Customer, CustomerIndex, MessageIndex
+from anxin.contact.models import Conversation, Customer, CustomerIndex, MessageIndex, Ticket
+from anxin.kernel.ids import is_id
 
 CUSTOMERS = cast(Table, Customer.__table__)
 CONVERSATIONS = cast(Table, Conversation.__table__)
@@ -136,3 +137,25 @@ def conversations_mentioning(
         if seq not in seqs:  # the same message under two active index keys mid-rotation
             seqs.append(seq)
     return [(cid, created, seqs) for cid, (created, seqs) in found.items()]
+
+
+# object type -> (its tenant column, its id column, its customer's id column)
+_OWNER_OF: dict[str, tuple[Any, Any, Any]] = {
+    "customer": (Customer.tenant_id, Customer.id, Customer.id),
+    "conversation": (Conversation.tenant_id, Conversation.id, Conversation.customer_id),
+    "ticket": (Ticket.tenant_id, Ticket.id, Ticket.customer_id),
+}
+
+
+def customer_of(
+    session: Session, *, tenant_id: str, object_type: str | None, object_id: str | None
+) -> str | None:
+    """The customer an object is about (a conversation's or ticket's, or the customer itself),
+    so a refusal recorded at the edge still names whose data was asked for; None for other
+    objects and for ids that name nothing in the tenant."""
+    owner = _OWNER_OF.get(object_type or "")
+    if owner is None or object_id is None or not is_id(object_id):
+        return None
+    tenant, key, customer = owner
+    found = session.scalar(select(customer).where(tenant == tenant_id, key == object_id))
+    return None if found is None else str(found)

@@ -149,4 +149,5 @@ class Revealer:
             now=now,
             fields=fields,
             detail=detail,
+            customer_id=conversation.customer_id,
         )

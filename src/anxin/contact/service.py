@@ -160,7 +160,7 @@ class ContactService:
             conversation.id,
             now,
             fields=("customer.phones",),
-            detail={"customer_id": customer.id},
+            customer_id=customer.id,
         )
         return self._conversation_out(session, conversation, summary=None)
 
@@ -236,6 +236,7 @@ class ContactService:
             now,
             fields=("messages.text",),
             detail={"count": len(rows), "first_seq": first, "last_seq": result.last_seq},
+            customer_id=conversation.customer_id,
         )
         return result
 
@@ -285,6 +286,7 @@ class ContactService:
             conversation.id,
             now,
             detail={"agent_id": user.id},
+            customer_id=conversation.customer_id,
         )
         return self._conversation_out(session, conversation, summary=None)
 
@@ -308,6 +310,7 @@ class ContactService:
             "conversation",
             conversation.id,
             now,
+            customer_id=conversation.customer_id,
         )
         return self._conversation_out(session, conversation, summary=None)
 
@@ -341,6 +344,7 @@ class ContactService:
             now,
             fields=fields,
             detail={"disposition": request.disposition},
+            customer_id=conversation.customer_id,
         )
         shown = self.reader(session, principal).free_text(summary)
         return self._conversation_out(session, conversation, summary=shown)
@@ -385,6 +389,7 @@ class ContactService:
             conversation.id,
             self.clock.now(),
             fields=_summary_fields(out),
+            customer_id=conversation.customer_id,
         )
         return out
 
@@ -436,6 +441,7 @@ class ContactService:
             self.clock.now(),
             fields=("messages.text",) if messages else (),
             detail={"count": len(messages), "after": after},
+            customer_id=conversation.customer_id,
         )
         next_after = messages[-1].seq if len(messages) == limit else None
         return MessagePage(
@@ -459,6 +465,7 @@ class ContactService:
             self.clock.now(),
             fields=_customer_fields(out),
             detail={"via_conversation": conversation.id},
+            customer_id=customer.id,
         )
         return out
 
@@ -569,6 +576,7 @@ class ContactService:
             now,
             fields=("ticket.subject",),
             detail={"conversation_id": conversation.id},
+            customer_id=conversation.customer_id,
         )
         return _ticket_out(ticket, self.reader(session, principal).free_text(request.subject))
 
@@ -598,6 +606,7 @@ class ContactService:
             self.clock.now(),
             fields=("ticket.subject",) if out else (),
             detail={"count": len(out)},
+            customer_id=conversation.customer_id,
         )
         return out
 
@@ -628,6 +637,7 @@ class ContactService:
             ticket.id,
             self.clock.now(),
             fields=("ticket.subject",),
+            customer_id=ticket.customer_id,
         )
         return out
 
@@ -717,6 +727,7 @@ class ContactService:
             customer.id,
             now,
             fields=[f"customer.{name}" for name, value in values.items() if value],
+            customer_id=customer.id,
         )
         return customer
 
@@ -803,6 +814,7 @@ class ContactService:
             self.clock.now(),
             fields=fields,
             detail=detail,
+            customer_id=customer_id,
         )
 
     def readable_conversation(
@@ -992,7 +1004,10 @@ class ContactService:
         *,
         fields: Iterable[str] = (),
         detail: dict[str, object] | None = None,
+        customer_id: str | None = None,
     ) -> None:
+        """`customer_id` names the one customer whose data the action touched (None when it
+        spans several or none), so the per-customer report finds it without parsing detail."""
         audit_service.append(
             session,
             principal=principal,
@@ -1002,6 +1017,7 @@ class ContactService:
             now=now,
             fields=fields,
             detail=detail,
+            customer_id=customer_id,
         )
 
 

@@ -335,6 +335,7 @@ def _count_failure(
     throttle.failures += 1
     if throttle.failures >= limits.address_max_failures and throttle.locked_until is None:
         throttle.locked_until = now + limits.lockout
+        _audit_address_lock(session, throttle, now)
 
 
 def _new_throttle(session: Session, client_addr: str, now: dt.datetime) -> LoginThrottle | None:
@@ -366,6 +367,32 @@ def _audit_lock(session: Session, user: User, now: dt.datetime, *, failures: int
         now=now,
         outcome=Outcome.DENIED,
         detail={"failed_logins": failures, "locked_until": (user.locked_until or now).isoformat()},
+    )
+
+
+def _audit_address_lock(session: Session, throttle: LoginThrottle, now: dt.datetime) -> None:
+    """An address blocked for too many failures, whichever accounts it tried: a platform event,
+    because the address spans tenants. The platform locks it, so the platform is the actor."""
+    principal = Principal(
+        tenant_id=None,
+        actor_type=ActorType.SYSTEM,
+        actor_id="login",
+        role=Role.SYSTEM,
+        name="login",
+        client_addr=throttle.client_addr,
+    )
+    audit_service.append(
+        session,
+        principal=principal,
+        action=AuditAction.ADDRESS_LOCK,
+        object_type="client_addr",
+        object_id=throttle.client_addr,
+        now=now,
+        outcome=Outcome.DENIED,
+        detail={
+            "failed_logins": throttle.failures,
+            "locked_until": (throttle.locked_until or now).isoformat(),
+        },
     )
 
 

@@ -125,12 +125,22 @@ def _in_tx(rt: Runtime, principal: Principal, total: int, batch: int) -> dict[st
     return started.rate(total)
 
 
-def _batched(rt: Runtime, principal: Principal, total: int, batch: int) -> dict[str, float]:
+def _batched(
+    rt: Runtime,
+    principal: Principal,
+    total: int,
+    batch: int,
+    profiler: cProfile.Profile | None = None,
+) -> dict[str, float]:
     drafts = list(events(principal, total))
     started = Clock()
+    if profiler:
+        profiler.enable()
     for low in range(0, total, batch):
         with rt.db.unit_of_work(tenant_id=principal.tenant_id) as session:
             audit_service.append_many(session, drafts[low : low + batch])
+    if profiler:
+        profiler.disable()
     return started.rate(total)
 
 
@@ -159,9 +169,7 @@ _CATEGORIES = {
 
 def _profile(rt: Runtime, principal: Principal, total: int, batch: int) -> dict[str, object]:
     profiler = cProfile.Profile()
-    profiler.enable()
-    rate = _batched(rt, principal, total, batch)["events_per_s"]
-    profiler.disable()
+    rate = _batched(rt, principal, total, batch, profiler)["events_per_s"]
     stats = pstats.Stats(profiler)
     raw = stats.stats  # type: ignore[attr-defined]
     total_s = sum(tt for (_cc, _nc, tt, _ct, _callers) in raw.values())

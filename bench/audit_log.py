@@ -17,15 +17,16 @@ with the checkpoint's (in one process, and split over `--processes`).
 
 `search` generates a log of `--events` events for one tenant over `--days` days by `--actors`
 staff members on SQLite once, cached under /work/scratch/bench-cache/ (ANXIN_BENCH_CACHE), and
-times "events of actor X on day D" (cold: a new connection on a day not read before; warm: the
-same query again), with SQLite's query plan.
+times "events of actor X on day D" (cold: the kernel's page cache dropped when allowed and a new
+connection; warm: the same query again), with SQLite's query plan. `--actor-index` measures it
+again with an index on (tenant_id, actor_id, occurred_at), built on the cached store and dropped.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
+import functools
 import importlib
 import json
 import multiprocessing
@@ -37,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, select, text, union_all
+from sqlalchemy import Connection, Engine, Table, TextClause, create_engine, select, text
 
 from anxin.audit import checkpoints, merkle
 from anxin.audit.entry import entry_leaf_hash
@@ -76,24 +77,33 @@ def _checkpoint(rt: Runtime, tenant_id: str) -> tuple[checkpoints.StoredCheckpoi
     return stored, time.perf_counter() - started
 
 
+@functools.lru_cache(maxsize=256)
+def _nodes_lookup(count: int, platform: bool) -> TextClause:
+    """One exact (tenant, level, idx) lookup per block, joined by UNION ALL: SQLite seeks the
+    unique index for each. Text built once per count, as building the same statement from
+    SQLAlchemy expressions costs ~5 ms of Python per proof (40 selects of 3 comparisons)."""
+    log = "tenant_id IS NULL" if platform else "tenant_id = :tenant"
+    # Constants and generated parameter names only; values are bound.
+    one = f"SELECT level, idx, hash FROM audit_nodes WHERE {log} AND level = :l{{0}} AND idx = :i{{0}}"  # noqa: E501, S608
+    return text(" UNION ALL ".join(one.format(i) for i in range(count)))
+
+
 class UnionTree(StoredTree):
-    """A proposed change to StoredTree, measured beside it: stored subtree hashes read by one
-    exact (tenant, level, idx) lookup per block, joined by UNION ALL, instead of
-    `(level, idx) IN (VALUES ...)`, which SQLite runs as a scan of the log's every stored node
-    (it seeks on tenant_id only; with ANALYZE statistics it scans the whole table)."""
+    """A proposed change to StoredTree, measured beside it: stored subtree hashes read by
+    `_nodes_lookup` instead of `(level, idx) IN (VALUES ...)`, which SQLite runs as a scan of
+    the log's every stored node (it seeks on tenant_id only; with ANALYZE statistics it scans
+    the whole table)."""
 
     def _read_blocks(self, blocks: set[Block]) -> dict[Block, bytes]:
         nodes = sorted(b for b in blocks if b[0] > 0)
         found: dict[Block, bytes] = {}
         if nodes:
-            lookups = [
-                select(_N.level, _N.idx, _N.hash).where(
-                    self._log(_N.tenant_id), _N.level == level, _N.idx == index
-                )
-                for level, index in nodes
-            ]
-            query = lookups[0] if len(lookups) == 1 else union_all(*lookups)
-            for level, index, h in self._conn.execute(query):
+            params: dict[str, object] = {"tenant": self._tenant_id}
+            for i, (level, index) in enumerate(nodes):
+                params[f"l{i}"] = level
+                params[f"i{i}"] = index
+            query = _nodes_lookup(len(nodes), self._tenant_id is None)
+            for level, index, h in self._conn.execute(query, params):
                 found[int(level), int(index)] = bytes(h)
         rest = blocks - found.keys()  # leaves, and nodes no checkpoint has stored yet
         if rest:
@@ -114,17 +124,20 @@ def _proofs(
     consistency: list[float] = []
     with rt.db.unit_of_work(tenant_id=tenant_id) as session:
         tree = tree_class(session.connection(), tenant_id)
+        # Old roots for checking consistency proofs come from the reference tree: the stock one
+        # reads them as slowly as it reads proofs.
+        reference = UnionTree(session.connection(), tenant_id)
         for _ in range(count):
             index = rng.randrange(n)
             t0 = time.perf_counter()
             proof = tree.inclusion_proof(index, n)
             inclusion.append(time.perf_counter() - t0)
-            leaf = tree.leaf_hash(index)
+            leaf = reference.leaf_hash(index)
             assert merkle.verify_inclusion(leaf, index, n, proof, head.root_hash)
         old_roots = {}
         olds = [rng.randrange(1, n) for _ in range(count)]
         for old in olds:
-            old_roots[old] = tree.root(old)
+            old_roots[old] = reference.root(old)
         for old in olds:
             t0 = time.perf_counter()
             proof = tree.consistency_proof(old, n)
@@ -181,12 +194,17 @@ def _verify_one_process(rt: Runtime, tenant_id: str, head: checkpoints.StoredChe
 
 def _verify_worker(args: tuple[str, str, int, int]) -> bytes:
     url, tenant_id, low, high = args
-    db = Database(create_db_engine(url))
+    # Read-only: a plain engine on SQLite (the application's takes the write lock at BEGIN,
+    # which would queue the workers one behind the other), the owner on PostgreSQL.
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+    else:
+        engine = create_db_engine(url, restricted=False)
     try:
-        with db.unit_of_work(tenant_id=tenant_id) as session:
-            return b"".join(_leaves_checked(session.connection(), tenant_id, low, high))
+        with engine.connect() as conn:
+            return b"".join(_leaves_checked(conn, tenant_id, low, high))
     finally:
-        db.dispose()
+        engine.dispose()
 
 
 def _verify_parallel(
@@ -212,21 +230,20 @@ def _verify_parallel(
 
 
 def _verification_module(rt: Runtime, tenant_id: str) -> Any:
-    """The verify helper's entry point, when its branch has landed; None until then."""
+    """`verification.verify_log` (the verify helper's branch), timed, when importable."""
     try:
-        module = importlib.import_module("anxin.audit.verification")
+        module: Any = importlib.import_module("anxin.audit.verification")
     except ImportError:
         return None
-    entry = getattr(module, "verify_log", None)
-    if entry is None:
-        return {"error": f"anxin.audit.verification has no verify_log: {dir(module)}"}
+    log_origin = checkpoints.origin(rt.settings.audit_origin_prefix, tenant_id)
+    verifier = rt.audit_signing_key().verifier(log_origin)
     t0 = time.perf_counter()
     with rt.db.unit_of_work(tenant_id=tenant_id) as session:
-        try:
-            outcome = entry(session.connection(), tenant_id=tenant_id)
-        except TypeError as exc:  # the signature is not settled yet
-            return {"error": f"verify_log signature: {exc}"}
-    return {"verify_s": round(time.perf_counter() - t0, 2), "outcome": repr(outcome)[:200]}
+        report = module.verify_log(
+            session.connection(), tenant_id, verifier=verifier, origin=log_origin
+        )
+    elapsed = time.perf_counter() - t0
+    return {"verify_log_s": round(elapsed, 2), "ok": report.ok, "tree_size": report.tree_size}
 
 
 def million(args: argparse.Namespace) -> None:
@@ -245,10 +262,9 @@ def million(args: argparse.Namespace) -> None:
                 owner.dispose()
             head, checkpoint_s = _checkpoint(rt, tenant_id)
             print(f"  checkpoint in {checkpoint_s:.1f} s", flush=True)
-            proofs = {
-                "stored_tree": _proofs(rt, tenant_id, head, args.proofs),
-                "proposed_union_tree": _proofs(rt, tenant_id, head, args.proofs, UnionTree),
-            }
+            proofs = {"proposed_union_tree": _proofs(rt, tenant_id, head, args.proofs, UnionTree)}
+            if args.stock_proofs:
+                proofs["stored_tree"] = _proofs(rt, tenant_id, head, args.stock_proofs)
             print(f"  proofs {proofs}", flush=True)
             verify = _verify_one_process(rt, tenant_id, head)
             print(f"  verify (one process) {verify}", flush=True)
@@ -314,18 +330,41 @@ def _search_query(tenant_id: str, actor: str, day: dt.datetime) -> Any:
     )
 
 
-def _search(conn: Connection, tenant_id: str, actor: str, day: dt.datetime) -> list[Any]:
-    module = _search_module()
-    if module is not None:
-        return list(module(conn, tenant_id=tenant_id, actor_id=actor, start=day))
-    return conn.execute(_search_query(tenant_id, actor, day)).all()
+def _plan_query(tenant_id: str, actor: str, day: dt.datetime) -> Any:
+    """The statement whose plan is shown: the search helper's when importable."""
+    try:
+        module: Any = importlib.import_module("anxin.audit.search")
+    except ImportError:
+        return _search_query(tenant_id, actor, day)
+    where = module.EventFilter(since=day, until=day + dt.timedelta(days=1), actor_id=actor)
+    return module.search_query(tenant_id, where, module.Page(limit=module.MAX_LIMIT))
 
 
-def _search_module() -> Any:
-    with contextlib.suppress(ImportError):
-        module = importlib.import_module("anxin.audit.search")
-        return getattr(module, "search_events", None)
-    return None
+def _search_core(conn: Connection, tenant_id: str, actor: str, day: dt.datetime) -> list[Any]:
+    return list(conn.execute(_search_query(tenant_id, actor, day)).all())
+
+
+def _search_function() -> tuple[str, Any]:
+    """`search.search` (the search helper's branch), every page, when importable; the
+    equivalent Core select until then."""
+    try:
+        module: Any = importlib.import_module("anxin.audit.search")
+    except ImportError:
+        return "Core select (anxin.audit.search not importable)", _search_core
+
+    def call(conn: Connection, tenant_id: str, actor: str, day: dt.datetime) -> list[Any]:
+        where = module.EventFilter(since=day, until=day + dt.timedelta(days=1), actor_id=actor)
+        found: list[Any] = []
+        after = None
+        while True:
+            page = module.Page(after=after, limit=module.MAX_LIMIT)
+            result = module.search(conn, tenant_id=tenant_id, where=where, page=page)
+            found += result.events
+            if result.next_cursor is None:
+                return found
+            after = result.next_cursor
+
+    return "anxin.audit.search.search (pages of MAX_LIMIT)", call
 
 
 def _drop_os_cache() -> bool:
@@ -336,6 +375,52 @@ def _drop_os_cache() -> bool:
     except OSError:
         return False
     return True
+
+
+_ACTOR_INDEX = "ix_bench_audit_events_actor_time"
+
+
+def _measure_search(url: str, tenant_id: str, cases: list[tuple[str, dt.datetime]]) -> Any:
+    label, search_fn = _search_function()
+    cold: list[float] = []
+    warm: list[float] = []
+    counts: list[int] = []
+    os_cache_dropped = False
+    for actor, day in cases:
+        os_cache_dropped = _drop_os_cache()
+        db = Database(create_db_engine(url))  # a new connection: SQLite's page cache is empty
+        try:
+            with db.unit_of_work(tenant_id=tenant_id) as session:
+                conn = session.connection()
+                t0 = time.perf_counter()
+                rows = search_fn(conn, tenant_id, actor, day)
+                cold.append(time.perf_counter() - t0)
+                for _ in range(5):
+                    t0 = time.perf_counter()
+                    again = search_fn(conn, tenant_id, actor, day)
+                    warm.append(time.perf_counter() - t0)
+                assert len(again) == len(rows)
+                counts.append(len(rows))
+        finally:
+            db.dispose()
+    actor, day = cases[0]
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            compiled = _plan_query(tenant_id, actor, day).compile(conn)
+            plan = conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())
+            ).all()
+    finally:
+        engine.dispose()
+    return {
+        "search": label,
+        "os_page_cache_dropped_before_cold": os_cache_dropped,
+        "rows_per_query_median": statistics.median(counts),
+        "cold": summary_ms(cold),
+        "warm": summary_ms(warm),
+        "query_plan": [str(row[-1]) for row in plan],
+    }
 
 
 def search(args: argparse.Namespace) -> None:
@@ -350,53 +435,31 @@ def search(args: argparse.Namespace) -> None:
         )
         for _ in range(args.queries)
     ]
-    cold: list[float] = []
-    warm: list[float] = []
-    counts: list[int] = []
-    os_cache_dropped = False
-    for actor, day in cases:
-        os_cache_dropped = _drop_os_cache()
-        db = Database(create_db_engine(url))  # a new connection: SQLite's page cache is empty
+    result: dict[str, object] = {
+        "events": args.events,
+        "days": args.days,
+        "actors": args.actors,
+        "database_gb": round(size_gb, 2),
+        "schema_indexes": _measure_search(url, tenant_id, cases),
+    }
+    print(result, flush=True)
+    if args.actor_index:
+        # What an index led by the actor would buy, on the cached store, dropped afterwards.
+        engine = create_db_engine(url)
         try:
-            with db.unit_of_work(tenant_id=tenant_id) as session:
-                conn = session.connection()
-                t0 = time.perf_counter()
-                rows = _search(conn, tenant_id, actor, day)
-                cold.append(time.perf_counter() - t0)
-                for _ in range(5):
-                    t0 = time.perf_counter()
-                    again = _search(conn, tenant_id, actor, day)
-                    warm.append(time.perf_counter() - t0)
-                assert len(again) == len(rows)
-                counts.append(len(rows))
+            t0 = time.perf_counter()
+            with engine.begin() as conn:
+                columns = "tenant_id, actor_id, occurred_at"
+                conn.execute(text(f"CREATE INDEX {_ACTOR_INDEX} ON audit_events ({columns})"))
+            build_s = time.perf_counter() - t0
+            measured = _measure_search(url, tenant_id, cases)
         finally:
-            db.dispose()
-    actor, day = cases[0]
-    engine = create_db_engine(url)
-    try:
-        with engine.connect() as conn:
-            compiled = _search_query(tenant_id, actor, day).compile(conn)
-            plan = conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())
-            ).all()
-    finally:
-        engine.dispose()
-    record(
-        "audit_search",
-        {
-            "events": args.events,
-            "days": args.days,
-            "actors": args.actors,
-            "database_gb": round(size_gb, 2),
-            "search_module": "anxin.audit.search" if _search_module() else "Core select",
-            "os_page_cache_dropped_before_cold": os_cache_dropped,
-            "rows_per_query_median": statistics.median(counts),
-            "cold": summary_ms(cold),
-            "warm": summary_ms(warm),
-            "query_plan": [str(row[-1]) for row in plan],
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        },
-    )
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP INDEX IF EXISTS {_ACTOR_INDEX}"))
+            engine.dispose()
+        result["with_actor_time_index"] = {"index_build_s": round(build_s, 1), **measured}
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    record("audit_search", result)
 
 
 def _backends(choice: str) -> list[str]:
@@ -411,11 +474,14 @@ def main() -> None:
     one.add_argument("--events", type=int, default=1_000_000)
     one.add_argument("--proofs", type=int, default=2000)
     one.add_argument("--processes", type=int, default=2)
+    # StoredTree as it is scans the log's stored nodes per proof on SQLite: fewer of those.
+    one.add_argument("--stock-proofs", type=int, default=50)
     ten = sub.add_parser("search")
     ten.add_argument("--events", type=int, default=10_000_000)
     ten.add_argument("--days", type=int, default=100)
     ten.add_argument("--actors", type=int, default=200)
     ten.add_argument("--queries", type=int, default=20)
+    ten.add_argument("--actor-index", action="store_true")
     args = parser.parse_args()
     million(args) if args.command == "million" else search(args)
 

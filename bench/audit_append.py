@@ -1,7 +1,7 @@
 """Audit append throughput (issue 7) through `anxin.audit.service`, on SQLite and PostgreSQL.
 
     PYTHONPATH=src python -m bench.audit_append [--backend sqlite|postgres|both] [--events N]
-        [--batch B] [--profile] [--indexes]
+        [--batch B] [--prefill N] [--profile] [--indexes] [--ab OLD_SRC]
 
 Modes, each on a fresh store (migrated schema, WAL on SQLite, a database of its own on
 PostgreSQL) and each appending to a log that already holds `--prefill` events:
@@ -21,12 +21,18 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import importlib.util
 import io
 import os
 import pstats
+import statistics
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from sqlalchemy import text
 
@@ -187,6 +193,36 @@ def _profile(rt: Runtime, principal: Principal, total: int, batch: int) -> dict[
     return {"events_per_s_under_profiler": rate, "share_of_profiled_time": shares}
 
 
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _ab(rt: Runtime, principal: Principal, old_src: Path, rounds: int, batch: int) -> Any:
+    """CPU time of append_many from another checkout's service.py and entry.py against this
+    one's, alternating batches on one store so that load from other work hits both alike."""
+    old_entry = _load(old_src / "anxin/audit/entry.py", "bench_old_entry")
+    old_service = _load(old_src / "anxin/audit/service.py", "bench_old_service")
+    old_service.entry_leaf_hash = old_entry.entry_leaf_hash  # type: ignore[attr-defined]
+    drafts = list(events(principal, batch))
+    cpu: dict[str, list[float]] = {"old": [], "new": []}
+    for _ in range(rounds):
+        for label, module in (("old", old_service), ("new", audit_service)):
+            with rt.db.unit_of_work(tenant_id=principal.tenant_id) as session:
+                t0 = time.thread_time()
+                module.append_many(session, drafts)
+                cpu[label].append(time.thread_time() - t0)
+    return {
+        f"{label}_cpu_us_per_event_median": round(statistics.median(v) / batch * 1e6, 1)
+        for label, v in cpu.items()
+    }
+
+
 def _drop_indexes(rt: Runtime, names: tuple[str, ...]) -> None:
     # As the owner on PostgreSQL: the runtime's role may not alter the table.
     owner = create_db_engine(rt.settings.effective_database_url, restricted=False)
@@ -210,6 +246,8 @@ def _run_backend(backend: str, args: argparse.Namespace) -> dict[str, object]:
             result[f"batched_{size}"] = _batched(rt, principal, args.events, size)
         if args.profile:
             result["profile_batched"] = _profile(rt, principal, args.events, args.batch)
+        if args.ab:
+            result["append_many_ab"] = _ab(rt, principal, args.ab, 30, args.batch)
     if args.indexes:
         variants: dict[str, tuple[str, ...]] = {
             "all_indexes": (),
@@ -236,6 +274,8 @@ def main() -> None:
     parser.add_argument("--prefill", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--indexes", action="store_true")
+    # e.g. a `git archive f4ddddd src` extracted: its audit/service.py and entry.py
+    parser.add_argument("--ab", type=Path, help="another checkout's src/ to compare against")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results: dict[str, object] = {

@@ -175,7 +175,7 @@ _CATEGORIES = {
     "  of which json.dumps": ("__init__.py", "dumps"),
     "  of which timestamp()": ("entry.py", "timestamp"),
     "sha256 (merkle.leaf_hash)": ("merkle.py", "leaf_hash"),
-    "row building (_row, detail JSON round trip)": ("service.py", "_row"),
+    "row building (_row)": ("service.py", "_row"),
     "max(seq) query + lock (last_seq)": ("service.py", "last_seq"),
     "INSERT (Connection.execute)": ("base.py", "execute"),
     "  of which driver executemany": ("default.py", "do_executemany"),

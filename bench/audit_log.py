@@ -16,7 +16,8 @@ from the canonical entry and compared, all leaves folded into a CompactRange, th
 with the checkpoint's (in one process, and split over `--processes`).
 
 `search` generates a log of `--events` events for one tenant over `--days` days by `--actors`
-staff members on SQLite once, cached under /work/scratch/bench-cache/ (ANXIN_BENCH_CACHE), and
+staff members on SQLite once, cached under /work/scratch/bench-cache/ (ANXIN_BENCH_CACHE) (with
+`--backend postgres`: in a database of its own, every run, dropped after), and
 times "events of actor X on day D" (cold: the kernel's page cache dropped when allowed and a new
 connection; warm: the same query again), with SQLite's query plan. `--actor-index` measures it
 again with an index on (tenant_id, actor_id, occurred_at), built on the cached store and dropped.
@@ -428,15 +429,19 @@ def _measure_search(url: str, tenant_id: str, cases: list[tuple[str, dt.datetime
         finally:
             db.dispose()
     actor, day = cases[0]
-    engine = create_db_engine(url)
+    db = Database(create_db_engine(url))  # as the application reads: on PostgreSQL, under RLS
     try:
-        with engine.connect() as conn:
+        with db.unit_of_work(tenant_id=tenant_id) as session:
+            conn = session.connection()
             compiled = _plan_query(tenant_id, actor, day).compile(conn)
-            plan = conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())
-            ).all()
+            if conn.dialect.name == "sqlite":
+                explain = f"EXPLAIN QUERY PLAN {compiled}"
+                plan = conn.exec_driver_sql(explain, tuple(compiled.params.values())).all()
+            else:
+                explain = f"EXPLAIN (ANALYZE, BUFFERS) {compiled}"
+                plan = conn.exec_driver_sql(explain, compiled.params).all()
     finally:
-        engine.dispose()
+        db.dispose()
     return {
         "search": label,
         "os_page_cache_dropped_before_cold": os_cache_dropped,
@@ -448,9 +453,33 @@ def _measure_search(url: str, tenant_id: str, cases: list[tuple[str, dt.datetime
 
 
 def search(args: argparse.Namespace) -> None:
+    if args.backend == "postgres":
+        # Not cached: a database of its own, generated, measured and dropped.
+        with store("postgres") as rt:
+            tenant_id = cast(str, tenant(rt).tenant_id)
+            owner = _owner(rt)
+            try:
+                print(f"generating {args.events:,} events on PostgreSQL", flush=True)
+                audit_data.generate(
+                    owner, tenant_id, args.events, days=args.days, actors=args.actors
+                )
+                with owner.begin() as conn:
+                    conn.execute(text("ANALYZE audit_events"))
+                    size = conn.execute(text("SELECT pg_database_size(current_database())"))
+                    size_gb = float(size.scalar_one()) / 2**30
+            finally:
+                owner.dispose()
+            _search_on(args, rt.settings.effective_database_url, tenant_id, size_gb, "postgres")
+        return
     settings, tenant_id = _cached_store(args.events, args.days, args.actors)
     url = settings.effective_database_url
     size_gb = Path(url.removeprefix("sqlite:///")).stat().st_size / 2**30
+    _search_on(args, url, tenant_id, size_gb, "sqlite")
+
+
+def _search_on(
+    args: argparse.Namespace, url: str, tenant_id: str, size_gb: float, backend: str
+) -> None:
     rng = random.Random(11)
     cases = [
         (
@@ -460,6 +489,7 @@ def search(args: argparse.Namespace) -> None:
         for _ in range(args.queries)
     ]
     result: dict[str, object] = {
+        "backend": backend,
         "events": args.events,
         "days": args.days,
         "actors": args.actors,
@@ -469,7 +499,7 @@ def search(args: argparse.Namespace) -> None:
     print(result, flush=True)
     if args.actor_index:
         # What an index led by the actor would buy, on the cached store, dropped afterwards.
-        engine = create_db_engine(url)
+        engine = create_db_engine(url, restricted=False)
         try:
             t0 = time.perf_counter()
             with engine.begin() as conn:
@@ -483,7 +513,7 @@ def search(args: argparse.Namespace) -> None:
             engine.dispose()
         result["with_actor_time_index"] = {"index_build_s": round(build_s, 1), **measured}
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    record("audit_search", result)
+    record(f"audit_search_{backend}", result)
 
 
 def _backends(choice: str) -> list[str]:
@@ -507,6 +537,8 @@ def main() -> None:
     ten.add_argument("--actors", type=int, default=200)
     ten.add_argument("--queries", type=int, default=20)
     ten.add_argument("--actor-index", action="store_true")
+    # PostgreSQL: generated in a database of its own each run (not cached), dropped after.
+    ten.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     million(args) if args.command == "million" else search(args)
 

@@ -40,8 +40,8 @@ ENTRY_KEYS = (
 )
 
 
-# Built once: json.dumps with any non-default option builds a new encoder on every call, a
-# fifth of the cost of serializing an entry. Same options, same bytes.
+# Built once: json.dumps with any non-default option builds a new encoder on every call
+# (about a fifth of entry_bytes' time). Same options, same bytes.
 _ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
@@ -54,8 +54,8 @@ def timestamp(value: dt.datetime) -> str:
     utc = value.astimezone(dt.UTC)
     if utc.year < 1000:  # strftime does not pad such years to four digits; isoformat does
         return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    # isoformat gives the same text as the strftime above (always six fractional digits
-    # with timespec), in a third less time; only its "+00:00" becomes "Z".
+    # The same text as the strftime above (timespec keeps six fractional digits when they
+    # are zero) in about 60% of its time.
     return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 

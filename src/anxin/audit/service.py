@@ -135,9 +135,9 @@ def _as_stored(detail: Mapping[str, Any]) -> dict[str, Any]:
     """The detail as the JSON column will give it back, which is what the hash must cover.
 
     Through JSON once (string keys, lists for tuples), except for the usual flat detail of
-    strings and integers, which JSON gives back unchanged: a copy is enough, and the round
-    trip was a sixth of an append's Python time. Exact types only: a str or int subclass
-    (an enum) may serialize differently from its value.
+    strings and integers, which JSON gives back unchanged: a copy is enough (0.5 µs instead of
+    3.6 µs, of the 30-40 µs an event costs in append_many). Exact types only: a str or int
+    subclass (an enum) may serialize differently from its value.
     """
     if all(type(k) is str and type(v) in _PLAIN for k, v in detail.items()):
         return dict(detail)

@@ -40,11 +40,23 @@ ENTRY_KEYS = (
 )
 
 
+# Built once: json.dumps with any non-default option builds a new encoder on every call
+# (about a fifth of entry_bytes' time). Same options, same bytes.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def timestamp(value: dt.datetime) -> str:
     """UTC with microseconds, so the text does not depend on how a backend trims zeros."""
     if value.tzinfo is None:
         raise ValueError("an audit timestamp must be timezone-aware")
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = value.astimezone(dt.UTC)
+    if utc.year < 1000:  # strftime does not pad such years to four digits; isoformat does
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # The same text as the strftime above (timespec keeps six fractional digits when they
+    # are zero) in about 60% of its time.
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def entry_bytes(row: Mapping[str, Any]) -> bytes:
@@ -65,10 +77,7 @@ def entry_bytes(row: Mapping[str, Any]) -> bytes:
         "tenant_id": row["tenant_id"],
         "v": ENTRY_VERSION,
     }
-    text = json.dumps(
-        entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    return text.encode("utf-8")
+    return _ENCODER.encode(entry).encode("utf-8")
 
 
 def entry_leaf_hash(row: Mapping[str, Any]) -> bytes:

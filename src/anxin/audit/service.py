@@ -124,7 +124,21 @@ def _row(event: Event, seq: int) -> dict[str, Any]:
         "fields": sorted(set(event.fields)),
         "client_addr": principal.client_addr,
         "outcome": event.outcome.value,
-        # Through JSON once, so the hash covers what the JSON column will give back (string
-        # keys, lists for tuples), not the Python values handed in.
-        "detail": json.loads(json.dumps(event.detail)) if event.detail else {},
+        "detail": _as_stored(event.detail) if event.detail else {},
     }
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _as_stored(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """The detail as the JSON column will give it back, which is what the hash must cover.
+
+    Through JSON once (string keys, lists for tuples), except for the usual flat detail of
+    strings and integers, which JSON gives back unchanged: a copy is enough (0.5 µs instead of
+    3.6 µs, of the 30-40 µs an event costs in append_many). Exact types only: a str or int
+    subclass (an enum) may serialize differently from its value.
+    """
+    if all(type(k) is str and type(v) in _PLAIN for k, v in detail.items()):
+        return dict(detail)
+    return cast(dict[str, Any], json.loads(json.dumps(detail)))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import importlib
 import json
 import multiprocessing
@@ -39,12 +38,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, TextClause, create_engine, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, select, text
 
 from anxin.audit import checkpoints, merkle
 from anxin.audit.entry import entry_leaf_hash
 from anxin.audit.models import AuditEvent, AuditNode
-from anxin.audit.stored_tree import Block, StoredTree
+from anxin.audit.stored_tree import StoredTree
 from anxin.cli.bootstrap import build_runtime, initialize
 from anxin.config import Settings
 from anxin.db.database import Database, create_db_engine
@@ -78,67 +77,30 @@ def _checkpoint(rt: Runtime, tenant_id: str) -> tuple[checkpoints.StoredCheckpoi
     return stored, time.perf_counter() - started
 
 
-@functools.lru_cache(maxsize=256)
-def _nodes_lookup(count: int, platform: bool) -> TextClause:
-    """One exact (tenant, level, idx) lookup per block, joined by UNION ALL: SQLite seeks the
-    unique index for each. Text built once per count, as building the same statement from
-    SQLAlchemy expressions costs ~5 ms of Python per proof (40 selects of 3 comparisons)."""
-    log = "tenant_id IS NULL" if platform else "tenant_id = :tenant"
-    # Constants and generated parameter names only; values are bound.
-    one = f"SELECT level, idx, hash FROM audit_nodes WHERE {log} AND level = :l{{0}} AND idx = :i{{0}}"  # noqa: E501, S608
-    return text(" UNION ALL ".join(one.format(i) for i in range(count)))
-
-
-class UnionTree(StoredTree):
-    """A proposed change to StoredTree, measured beside it: stored subtree hashes read by
-    `_nodes_lookup` instead of `(level, idx) IN (VALUES ...)`, which SQLite runs as a scan of
-    the log's every stored node (it seeks on tenant_id only; with ANALYZE statistics it scans
-    the whole table)."""
-
-    def _read_blocks(self, blocks: set[Block]) -> dict[Block, bytes]:
-        nodes = sorted(b for b in blocks if b[0] > 0)
-        found: dict[Block, bytes] = {}
-        if nodes:
-            params: dict[str, object] = {"tenant": self._tenant_id}
-            for i, (level, index) in enumerate(nodes):
-                params[f"l{i}"] = level
-                params[f"i{i}"] = index
-            query = _nodes_lookup(len(nodes), self._tenant_id is None)
-            for level, index, h in self._conn.execute(query, params):
-                found[int(level), int(index)] = bytes(h)
-        rest = blocks - found.keys()  # leaves, and nodes no checkpoint has stored yet
-        if rest:
-            found.update(super()._read_blocks(rest))
-        return found
-
-
 def _proofs(
     rt: Runtime,
     tenant_id: str,
     head: checkpoints.StoredCheckpoint,
     count: int,
-    tree_class: type[StoredTree] = StoredTree,
 ) -> Any:
     rng = random.Random(7)
     n = head.tree_size
     inclusion: list[float] = []
     consistency: list[float] = []
     with rt.db.unit_of_work(tenant_id=tenant_id) as session:
-        tree = tree_class(session.connection(), tenant_id)
-        # Old roots for checking consistency proofs come from the reference tree: the stock one
-        # reads them as slowly as it reads proofs.
-        reference = UnionTree(session.connection(), tenant_id)
+        tree = StoredTree(session.connection(), tenant_id)
+
         for _ in range(count):
             index = rng.randrange(n)
             t0 = time.perf_counter()
             proof = tree.inclusion_proof(index, n)
             inclusion.append(time.perf_counter() - t0)
-            leaf = reference.leaf_hash(index)
+            leaf = tree.leaf_hash(index)
             assert merkle.verify_inclusion(leaf, index, n, proof, head.root_hash)
         old_roots = {}
         olds = [rng.randrange(1, n) for _ in range(count)]
         for old in olds:
-            old_roots[old] = reference.root(old)
+            old_roots[old] = tree.root(old)
         for old in olds:
             t0 = time.perf_counter()
             proof = tree.consistency_proof(old, n)
@@ -284,9 +246,7 @@ def million(args: argparse.Namespace) -> None:
                 owner.dispose()
             proofs = {}
             if args.proofs:
-                proofs["proposed_union_tree"] = _proofs(rt, tenant_id, head, args.proofs, UnionTree)
-            if args.stock_proofs:
-                proofs["stored_tree"] = _proofs(rt, tenant_id, head, args.stock_proofs)
+                proofs["stored_tree"] = _proofs(rt, tenant_id, head, args.proofs)
             print(f"  proofs {proofs}", flush=True)
             verify: dict[str, Any] = {}
             if args.verify:
@@ -528,8 +488,6 @@ def main() -> None:
     one.add_argument("--events", type=int, default=1_000_000)
     one.add_argument("--proofs", type=int, default=2000)
     one.add_argument("--processes", type=int, default=2)
-    # StoredTree as it is scans the log's stored nodes per proof on SQLite: fewer of those.
-    one.add_argument("--stock-proofs", type=int, default=50)
     one.add_argument("--no-verify", dest="verify", action="store_false")
     ten = sub.add_parser("search")
     ten.add_argument("--events", type=int, default=10_000_000)

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
+from tests.audit.log_helpers import PREFIX, append_reads, make_checkpoint
 
 from anxin.audit import checkpoints, merkle
 from anxin.audit import service as audit_service
@@ -16,30 +17,6 @@ from anxin.audit.checkpoint import open_checkpoint
 from anxin.audit.entry import entry_bytes, entry_leaf_hash
 from anxin.audit.models import AuditEvent, AuditNode
 from anxin.audit.stored_tree import StoredTree, blocks_of
-
-PREFIX = "anxin.example/audit"
-
-
-def _events(world, tenant_id: str, count: int) -> None:
-    principal = (
-        world.acme.users["agent"] if tenant_id == world.acme.id else world.globex.users["agent"]
-    )
-    now = world.runtime.clock.now()
-    drafts = [
-        audit_service.Event(
-            principal=principal,
-            action=AuditAction.CUSTOMER_READ,
-            object_type="customer",
-            object_id=f"c{i}",
-            customer_id=f"c{i}",
-            now=now,
-            fields=["phone", "name"],
-            detail={"n": i, "note": "读取"},
-        )
-        for i in range(count)
-    ]
-    with world.runtime.db.unit_of_work(tenant_id=tenant_id) as session:
-        audit_service.append_many(session, drafts)
 
 
 def _rows(world, tenant_id: str) -> list[AuditEvent]:
@@ -52,20 +29,9 @@ def _values(row: AuditEvent) -> dict[str, object]:
     return {c.name: getattr(row, c.name) for c in audit_service.AUDIT_TABLE.columns}
 
 
-def _checkpoint(world, tenant_id: str):
-    with world.runtime.db.unit_of_work(tenant_id=tenant_id) as session:
-        return checkpoints.make_checkpoint(
-            session.connection(),
-            tenant_id=tenant_id,
-            key=world.runtime.audit_signing_key(),
-            origin_prefix=PREFIX,
-            now=world.runtime.clock.now(),
-        )
-
-
 def test_sequence_numbers_are_gapless_per_tenant_and_leaves_hash_the_entry(world) -> None:
-    _events(world, world.acme.id, 5)
-    _events(world, world.globex.id, 3)
+    append_reads(world, world.acme.id, 5)
+    append_reads(world, world.globex.id, 3)
     for tenant in (world.acme, world.globex):
         rows = _rows(world, tenant.id)
         assert [r.seq for r in rows] == list(range(len(rows)))
@@ -93,7 +59,7 @@ def test_a_rolled_back_action_leaves_no_hole(world) -> None:
 
     with pytest.raises(RuntimeError):
         failing_action()
-    _events(world, world.acme.id, 1)
+    append_reads(world, world.acme.id, 1)
     assert [r.seq for r in _rows(world, world.acme.id)] == list(range(before + 1))
 
 
@@ -101,8 +67,8 @@ def test_a_rolled_back_action_leaves_no_hole(world) -> None:
 def test_checkpoints_and_proofs_match_the_reference_tree(world, batches) -> None:
     made = []
     for count in batches:
-        _events(world, world.acme.id, count)
-        made.append(_checkpoint(world, world.acme.id))
+        append_reads(world, world.acme.id, count)
+        made.append(make_checkpoint(world, world.acme.id))
     leaves = [r.leaf_hash for r in _rows(world, world.acme.id)]
     reference = merkle.MerkleTree(leaves)
     key = world.runtime.audit_signing_key()
@@ -112,7 +78,7 @@ def test_checkpoints_and_proofs_match_the_reference_tree(world, batches) -> None
         opened = open_checkpoint(stored.note, [key.verifier(origin)], origin=origin)
         assert opened.checkpoint.size == stored.tree_size
         assert opened.checkpoint.root_hash == reference.root(stored.tree_size)
-    again, fresh = _checkpoint(world, world.acme.id)
+    again, fresh = make_checkpoint(world, world.acme.id)
     assert not fresh
     assert again.note == made[-1][0].note
     n = len(leaves)
@@ -141,7 +107,7 @@ def test_blocks_follow_the_binary_digits_of_the_length() -> None:
 
 
 def test_proofs_for_a_log_without_checkpoints_hash_from_leaves(world) -> None:
-    _events(world, world.globex.id, 11)
+    append_reads(world, world.globex.id, 11)
     leaves = [r.leaf_hash for r in _rows(world, world.globex.id)]
     with world.runtime.db.unit_of_work(tenant_id=world.globex.id) as session:
         tree = StoredTree(session.connection(), world.globex.id)
@@ -151,7 +117,7 @@ def test_proofs_for_a_log_without_checkpoints_hash_from_leaves(world) -> None:
 
 
 def test_a_tenant_cannot_read_another_tenants_tree(world, backend) -> None:
-    _events(world, world.globex.id, 4)
+    append_reads(world, world.globex.id, 4)
     expected = 0 if backend == "postgres" else len(_rows(world, world.globex.id))
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         tree = StoredTree(session.connection(), world.globex.id)
@@ -163,5 +129,5 @@ def test_concurrent_appends_to_one_log_get_distinct_gapless_numbers(world) -> No
     hands out each number once, and every committed event is numbered."""
     before = len(_rows(world, world.acme.id))
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda _: _events(world, world.acme.id, 3), range(16)))
+        list(pool.map(lambda _: append_reads(world, world.acme.id, 3), range(16)))
     assert [r.seq for r in _rows(world, world.acme.id)] == list(range(before + 48))

@@ -6,47 +6,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.audit.log_helpers import append_reads, make_checkpoint
 
-from anxin.audit import checkpoints, merkle, tlog_json
-from anxin.audit import service as audit_service
-from anxin.audit.actions import AuditAction
+from anxin.audit import merkle, tlog_json
 from anxin.audit.stored_tree import StoredTree
 
 ORIGIN = "anxin.example/audit/acme"
 
 
-def _events(world, tenant_id: str, count: int) -> None:
-    principal = world.acme.users["agent"]
-    now = world.runtime.clock.now()
-    drafts = [
-        audit_service.Event(
-            principal=principal,
-            action=AuditAction.CUSTOMER_READ,
-            object_type="customer",
-            object_id=f"c{i}",
-            now=now,
-        )
-        for i in range(count)
-    ]
-    with world.runtime.db.unit_of_work(tenant_id=tenant_id) as session:
-        audit_service.append_many(session, drafts)
-
-
-def _checkpoint(world, tenant_id: str) -> None:
-    with world.runtime.db.unit_of_work(tenant_id=tenant_id) as session:
-        checkpoints.make_checkpoint(
-            session.connection(),
-            tenant_id=tenant_id,
-            key=world.runtime.audit_signing_key(),
-            origin_prefix="anxin.example/audit",
-            now=world.runtime.clock.now(),
-        )
-
-
 def _tree_docs(world):
-    _events(world, world.acme.id, 7)
-    _checkpoint(world, world.acme.id)
-    _events(world, world.acme.id, 4)
+    append_reads(world, world.acme.id, 7)
+    make_checkpoint(world, world.acme.id)
+    append_reads(world, world.acme.id, 4)
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         tree = StoredTree(session.connection(), world.acme.id)
         size = tree.size()
@@ -76,7 +47,7 @@ def test_documents_from_the_stored_tree_verify_and_round_trip_through_json(world
 
 
 def test_out_of_range_requests_raise_proof_range_error(world) -> None:
-    _events(world, world.acme.id, 3)
+    append_reads(world, world.acme.id, 3)
     with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
         tree = StoredTree(session.connection(), world.acme.id)
         size = tree.size()

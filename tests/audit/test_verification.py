@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, create_engine, text
+from tests.audit.log_helpers import make_checkpoint
 
 from anxin.audit import checkpoints, signing_key, witness
 from anxin.audit import service as audit_service
@@ -58,15 +59,7 @@ def _size(world) -> int:
 
 
 def _checkpoint(world) -> checkpoints.StoredCheckpoint:
-    with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
-        made, _ = checkpoints.make_checkpoint(
-            session.connection(),
-            tenant_id=world.acme.id,
-            key=world.runtime.audit_signing_key(),
-            origin_prefix=PREFIX,
-            now=world.runtime.clock.now(),
-        )
-    return made
+    return make_checkpoint(world, world.acme.id)[0]
 
 
 def _origin(world) -> str:

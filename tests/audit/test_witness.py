@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.audit.log_helpers import append_reads
 
 from anxin.audit import checkpoints, schedule, witness
-from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
 from anxin.audit.checkpoint import open_checkpoint
 from anxin.audit.models import AuditEvent
@@ -145,22 +145,6 @@ def test_an_https_witness_with_an_untrusted_certificate_is_refused(https_witness
     assert server.notes == []
 
 
-def _events(world, count: int) -> None:
-    principal = world.acme.users["agent"]
-    drafts = [
-        audit_service.Event(
-            principal=principal,
-            action=AuditAction.CUSTOMER_READ,
-            object_type="customer",
-            object_id=f"c{i}",
-            now=world.runtime.clock.now(),
-        )
-        for i in range(count)
-    ]
-    with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
-        audit_service.append_many(session, drafts)
-
-
 def _actions(world, tenant_id: str) -> list[tuple[str, str]]:
     with world.runtime.db.unit_of_work(tenant_id=tenant_id) as session:
         query = (
@@ -174,7 +158,7 @@ def _actions(world, tenant_id: str) -> list[tuple[str, str]]:
 def test_a_checkpoint_run_publishes_and_a_failed_publish_loses_nothing(world, tmp_path) -> None:
     rt = world.runtime
     principal = system_principal(world.acme.id, name="test")
-    _events(world, 4)
+    append_reads(world, world.acme.id, 4)
     target = tmp_path / "witness.jsonl"
     run = schedule.checkpoint_log(
         rt.db,
@@ -192,7 +176,7 @@ def test_a_checkpoint_run_publishes_and_a_failed_publish_loses_nothing(world, tm
         (AuditAction.AUDIT_CHECKPOINT.value, "success"),
         (AuditAction.AUDIT_WITNESS_PUBLISH.value, "success"),
     ]
-    _events(world, 1)
+    append_reads(world, world.acme.id, 1)
     failing = schedule.checkpoint_log(
         rt.db,
         principal=principal,
@@ -234,7 +218,7 @@ def test_the_checkpoints_job_signs_logs_with_new_events_only(world, tmp_path) ->
     assert run() == {"acme": 1, "globex": 1, "platform": 1}
     # Only the job's own records since: nothing to sign.
     assert run() == {"acme": 0, "globex": 0, "platform": 0}
-    _events(world, 2)
+    append_reads(world, world.acme.id, 2)
     assert run() == {"acme": 1, "globex": 0, "platform": 0}
     notes = witness.read_file(target)
     assert len(notes) == 4

@@ -67,6 +67,22 @@ def _block_lookup(leaf_kinds: tuple[bool, ...], platform: bool) -> TextClause:
     return text(" UNION ALL ".join(parts))
 
 
+def _pg_block_lookup(platform: bool) -> TextClause:
+    """PostgreSQL: the same lookups with arrays, so every proof runs one statement shape that
+    psycopg prepares once, instead of planning a new UNION of forty selects each time."""
+    log = "tenant_id IS NULL" if platform else "tenant_id = :tenant"
+    return text(
+        "SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM audit_events "  # noqa: S608 (constants only)
+        f"WHERE {log} AND seq = ANY(CAST(:seqs AS bigint[])) "
+        "UNION ALL SELECT n.level, n.idx, n.hash FROM audit_nodes AS n "
+        "JOIN unnest(CAST(:levels AS smallint[]), CAST(:idxs AS bigint[])) AS b(level, idx) "
+        f"ON n.level = b.level AND n.idx = b.idx WHERE n.{log}"
+    )
+
+
+_PG_BLOCK_LOOKUP = {platform: _pg_block_lookup(platform) for platform in (False, True)}
+
+
 class StoredTree:
     """One log (a tenant's, or the platform's for tenant_id None) read through a connection."""
 
@@ -112,8 +128,16 @@ class StoredTree:
             for i, (level, index) in enumerate(ordered):
                 params[f"l{i}"] = level
                 params[f"i{i}"] = index
-            kinds = tuple(level == 0 for level, _ in ordered)
-            query = _block_lookup(kinds, self._tenant_id is None)
+            if self._conn.dialect.name == "postgresql":
+                query = _PG_BLOCK_LOOKUP[self._tenant_id is None]
+                params = {
+                    "tenant": self._tenant_id,
+                    "seqs": [index for level, index in ordered if level == 0],
+                    "levels": [level for level, _ in ordered if level > 0],
+                    "idxs": [index for level, index in ordered if level > 0],
+                }
+            else:
+                query = _block_lookup(tuple(lv == 0 for lv, _ in ordered), self._tenant_id is None)
             for level, index, h in self._conn.execute(query, params):
                 found[int(level), int(index)] = bytes(h)
         missing = blocks - found.keys()  # beyond the log, or not yet stored by a checkpoint

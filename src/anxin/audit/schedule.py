@@ -21,7 +21,7 @@ import datetime as dt
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, select
 
 from anxin.audit import checkpoints
 from anxin.audit import service as audit_service
@@ -58,10 +58,12 @@ class CheckpointRun:
 def has_new_events(conn: Connection, tenant_id: str | None, since: int) -> bool:
     """Whether the log holds events at seq >= `since` other than checkpoint runs' own."""
     log = _EVENTS.tenant_id.is_(None) if tenant_id is None else _EVENTS.tenant_id == tenant_id
-    query = select(func.count()).where(
-        log, _EVENTS.seq >= since, _EVENTS.action.not_in(_OWN_ACTIONS)
+    query = (
+        select(_EVENTS.seq)
+        .where(log, _EVENTS.seq >= since, _EVENTS.action.not_in(_OWN_ACTIONS))
+        .limit(1)
     )
-    return bool(conn.execute(query).scalar())
+    return conn.execute(query).first() is not None
 
 
 def checkpoint_log(

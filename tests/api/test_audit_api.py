@@ -4,15 +4,19 @@ and proofs that verify, refusals, and malformed input answered as problem JSON."
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.api.conftest import PASSWORD
 from tests.oversight.crafted import EVENTS, add_events, at
 
-from anxin.audit import merkle
+from anxin.app import create_app
+from anxin.audit import merkle, witness
 from anxin.audit.actions import AuditAction
 from anxin.audit.checkpoint import open_checkpoint
 from anxin.audit.models import AuditEvent
@@ -240,3 +244,33 @@ def test_only_auditors_and_admins_make_checkpoints(client, login) -> None:
     # Unchanged since (but for the records of these calls): a new one covers them.
     again = client.post(AUDIT + "/checkpoints", headers=login("auditor")).json()
     assert again["new"] is True
+
+
+def test_a_checkpoint_made_through_the_api_reaches_the_witness(world, tmp_path) -> None:
+    """Without this, an on-demand checkpoint would reach the witness only if later events
+    made the scheduled job sign again."""
+    witness_file = tmp_path / "witness.jsonl"
+    settings = world.runtime.settings.model_copy(update={"audit_witness": str(witness_file)})
+    runtime = dataclasses.replace(world.runtime, settings=settings)
+    with TestClient(create_app(runtime), base_url="https://testserver") as client:
+        token = client.post(
+            "/api/v1/auth/login",
+            json={"tenant": "acme", "username": "auditor", "password": PASSWORD},
+        ).json()["token"]
+        made = client.post(AUDIT + "/checkpoints", headers={"Authorization": f"Bearer {token}"})
+    assert made.status_code == 201
+    assert made.json()["published"] is True
+    assert witness.read_notes(str(witness_file)) == [made.json()["note"]]
+    with world.runtime.db.unit_of_work(tenant_id=world.acme.id) as session:
+        recorded = session.scalars(
+            select(AuditEvent.outcome).where(
+                AuditEvent.action == AuditAction.AUDIT_WITNESS_PUBLISH.value
+            )
+        ).all()
+    assert recorded == ["success"]
+
+
+def test_without_a_witness_nothing_is_published(client, login) -> None:
+    made = client.post(AUDIT + "/checkpoints", headers=login("auditor")).json()
+    assert made["new"] is True
+    assert made["published"] is None

@@ -29,6 +29,7 @@ from anxin.audit.actions import AuditAction, Outcome
 from anxin.audit.models import AuditEvent
 from anxin.audit.signing_key import SigningKey
 from anxin.audit.witness import WitnessError, publish
+from anxin.config import Settings
 from anxin.db.database import Database
 from anxin.kernel.principal import Principal
 
@@ -42,6 +43,13 @@ class WitnessSettings:
 
     target: str
     ca_file: Path | None = None
+
+    @classmethod
+    def configured(cls, settings: Settings) -> WitnessSettings | None:
+        """The deployment's witness (ANXIN_AUDIT_WITNESS), or None when there is none."""
+        if not settings.audit_witness:
+            return None
+        return cls(settings.audit_witness, settings.audit_witness_ca)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -101,6 +109,25 @@ def checkpoint_log(
             )
     if witness is None or not new:
         return CheckpointRun(made, origin, new=new)
+    error = publish_checkpoint(
+        db, principal=principal, made=made, origin=origin, witness=witness, now=now
+    )
+    return CheckpointRun(made, origin, new=True, published=error is None, witness_error=error)
+
+
+def publish_checkpoint(
+    db: Database,
+    *,
+    principal: Principal,
+    made: checkpoints.StoredCheckpoint,
+    origin: str,
+    witness: WitnessSettings,
+    now: dt.datetime,
+) -> str | None:
+    """Send a stored checkpoint to the witness and record the attempt; the error, if any.
+
+    Call after the checkpoint has committed: a witness that is down loses nothing.
+    """
     error: str | None = None
     try:
         publish(
@@ -112,7 +139,7 @@ def checkpoint_log(
         )
     except WitnessError as exc:
         error = exc.detail
-    with db.unit_of_work(tenant_id=tenant_id) as session:
+    with db.unit_of_work(tenant_id=principal.tenant_id) as session:
         audit_service.append(
             session,
             principal=principal,
@@ -123,4 +150,4 @@ def checkpoint_log(
             outcome=Outcome.FAILED if error else Outcome.SUCCESS,
             detail={"origin": origin, "error": error} if error else {"origin": origin},
         )
-    return CheckpointRun(made, origin, new=True, published=error is None, witness_error=error)
+    return error

@@ -38,11 +38,7 @@ def run(
         rt = context.runtime()
         settings = rt.settings
         chosen = frozenset(Job) if job is Which.ALL else frozenset({Job(job.value)})
-        witness = (
-            WitnessSettings(settings.audit_witness, settings.audit_witness_ca)
-            if settings.audit_witness
-            else None
-        )
+        witness = WitnessSettings.configured(settings)
         config = CheckpointConfig(rt.audit_signing_key, settings.audit_origin_prefix, witness)
         results = run_jobs(
             rt.db,

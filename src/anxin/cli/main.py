@@ -139,11 +139,7 @@ def _checkpoints(rt: Runtime) -> Periodic | None:
     settings = rt.settings
     if settings.audit_checkpoint_minutes == 0:
         return None
-    witness = (
-        WitnessSettings(settings.audit_witness, settings.audit_witness_ca)
-        if settings.audit_witness
-        else None
-    )
+    witness = WitnessSettings.configured(settings)
     config = CheckpointConfig(rt.audit_signing_key, settings.audit_origin_prefix, witness)
     every_s = settings.audit_checkpoint_minutes * 60.0
     return checkpoint_periodically(rt.db, clock=rt.clock, config=config, every_s=every_s)

@@ -205,12 +205,22 @@ def make_checkpoint(ctx: Context) -> CheckpointOut:
             key=ctx.runtime.audit_signing_key(),
             origin_prefix=settings.audit_origin_prefix,
         )
+    published = None
+    if is_new:  # after the commit, so a witness that is down loses nothing
+        published = service.publish_checkpoint(
+            ctx.runtime.db,
+            principal=principal,
+            clock=ctx.runtime.clock,
+            settings=settings,
+            made=made,
+        )
     return CheckpointOut(
         tree_size=made.tree_size,
         root_hash=made.root_hash.hex(),
         note=made.note,
         created_at=made.created_at,
         new=is_new,
+        published=published,
     )
 
 

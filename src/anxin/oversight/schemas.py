@@ -167,6 +167,8 @@ class CheckpointOut(BaseModel):
     note: str
     created_at: dt.datetime
     new: bool
+    # Sent to ANXIN_AUDIT_WITNESS? None when none is configured or the checkpoint is not new.
+    published: bool | None = None
 
 
 class InclusionParams(BaseModel):

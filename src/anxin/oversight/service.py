@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from anxin.access.permissions import Permission
 from anxin.access.service import authorize
-from anxin.audit import checkpoints, merkle, reports, search, tlog_json
+from anxin.audit import checkpoints, merkle, reports, schedule, search, tlog_json
 from anxin.audit import service as audit_service
 from anxin.audit.actions import AuditAction
 from anxin.audit.checkpoints import StoredCheckpoint
@@ -27,6 +27,7 @@ from anxin.audit.export import ExportFormat
 from anxin.audit.search import EventFilter, EventRow, Page, SearchResult
 from anxin.audit.signing_key import SigningKey
 from anxin.audit.stored_tree import StoredTree
+from anxin.config import Settings
 from anxin.db.database import Database
 from anxin.identity.models import User
 from anxin.kernel.clock import Clock
@@ -348,6 +349,25 @@ def make_checkpoint(
     detail = {"tree_size": made.tree_size, "new": is_new}
     _record(session, principal, clock, AuditAction.AUDIT_CHECKPOINT, detail)
     return made, is_new
+
+
+def publish_checkpoint(
+    db: Database, *, principal: Principal, clock: Clock, settings: Settings, made: StoredCheckpoint
+) -> bool | None:
+    """Send a new checkpoint to the deployment's witness, as the scheduled job does; whether
+    it arrived, None when no witness is configured. The attempt is recorded either way."""
+    witness = schedule.WitnessSettings.configured(settings)
+    if witness is None:
+        return None
+    error = schedule.publish_checkpoint(
+        db,
+        principal=principal,
+        made=made,
+        origin=checkpoints.origin(settings.audit_origin_prefix, principal.tenant_id),
+        witness=witness,
+        now=clock.now(),
+    )
+    return error is None
 
 
 def _size_or_checkpoint(session: Session, tenant_id: str, size: int | None) -> int:

@@ -76,8 +76,7 @@ def make_checkpoint(
     previous = latest(conn, tenant_id)
     if previous is not None and previous.tree_size >= size:
         return previous, False
-    tree.store_nodes(previous.tree_size if previous else 0, size)
-    root = tree.root(size)
+    root = tree.store_nodes(previous.tree_size if previous else 0, size)
     log_origin = origin(origin_prefix, tenant_id)
     note = sign_checkpoint(Checkpoint(log_origin, size, root), key.signer(log_origin))
     conn.execute(

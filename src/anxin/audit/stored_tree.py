@@ -181,8 +181,9 @@ class StoredTree:
 
     # -- storing subtrees ------------------------------------------------------------------
 
-    def store_nodes(self, from_size: int, to_size: int) -> None:
-        """Store every perfect subtree completed by leaves [from_size, to_size).
+    def store_nodes(self, from_size: int, to_size: int) -> bytes:
+        """Store every perfect subtree completed by leaves [from_size, to_size); return the
+        root at `to_size`, which the walk over the leaves has just computed.
 
         Resumes from the subtrees of [0, from_size), which an earlier call stored.
         """
@@ -197,3 +198,4 @@ class StoredTree:
             ]
             if rows:
                 self._conn.execute(insert(_NODES_TABLE), rows)
+        return compact.root()

@@ -69,11 +69,6 @@ def _log(rt: Runtime, tenant: str | None, platform: bool) -> _Log:
     return _Log(principal.tenant_id, checkpoints.origin(prefix, principal.tenant_id), principal)
 
 
-def _witness(rt: Runtime) -> schedule.WitnessSettings | None:
-    target = rt.settings.audit_witness
-    return schedule.WitnessSettings(target, rt.settings.audit_witness_ca) if target else None
-
-
 def _record(
     rt: Runtime, log: _Log, action: AuditAction, object_type: str, detail: dict[str, object]
 ) -> None:
@@ -137,7 +132,7 @@ def checkpoint(
             key=rt.audit_signing_key(),
             origin_prefix=rt.settings.audit_origin_prefix,
             now=rt.clock.now(),
-            witness=_witness(rt),
+            witness=schedule.WitnessSettings.configured(rt.settings),
         )
     if run.checkpoint is not None:  # always set when not skipped for want of new events
         _write_note(run.checkpoint.note)
